@@ -1,0 +1,66 @@
+import express, { type RequestHandler, type Router } from "express";
+import helmet from "helmet";
+import type { AppHostRules } from "./auth/app-hosts.js";
+import type { DeliveryStrategy } from "./delivery/strategy.js";
+import type { AppError } from "./errors.js";
+import { authenticateCaller, type Authenticate } from "./http/authenticate.js";
+import { createErrorHandler, notFoundHandler } from "./http/error-handler.js";
+import { parseLegacyJson } from "./http/legacy-body.js";
+import { limitRate, limitUrlLength } from "./http/limits.js";
+import { assignRequestIds } from "./http/request-ids.js";
+import { createAdminRouter, requireAdmin } from "./http/routes/admin.js";
+import { createNotificationRouter } from "./http/routes/notifications.js";
+import { createPreviewRouter } from "./http/routes/preview.js";
+import { createStatusRouter } from "./http/routes/status.js";
+import type { Store } from "./store/store.js";
+
+export interface AppDeps {
+  strategy: DeliveryStrategy;
+  /** Present with the durable outbox: enables status, acknowledgement and operator endpoints. */
+  store?: Store;
+  authenticate: Authenticate;
+  authMode: "none" | "entra";
+  appHosts?: AppHostRules;
+  now: () => Date;
+  limits: { maxBodyBytes: number; rateLimitPerMinute: number; rateLimitStatus: number; maxUrlLength: number };
+  publicBaseUrl?: string;
+  adminToken?: string;
+  /** Request logging and metrics, run first for every request. */
+  observe?: RequestHandler[];
+  /** Extra routers mounted before the API (health, metrics). */
+  routers?: Router[];
+  onError?: (e: AppError, raw: unknown) => void;
+  currentTraceparent?: () => string | undefined;
+  newId?: () => string;
+}
+
+/** The Express app, wired from its dependencies. It never listens: main.ts does. */
+export function createApp(d: AppDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+
+  // 1. Identity of the request, then observation, so every answer (errors included) is logged and counted.
+  app.use(assignRequestIds);
+  for (const h of d.observe ?? []) app.use(h);
+  // 2. Hardening before any work.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginEmbedderPolicy: false }));
+  app.use(limitUrlLength(d.limits.maxUrlLength));
+  // 3. Operational endpoints (health, metrics).
+  for (const r of d.routers ?? []) app.use(r);
+
+  // 4. The legacy API: authenticate, rate-limit per caller, then read the body.
+  const authenticate = authenticateCaller(d.authenticate);
+  const accept = [authenticate, limitRate({ perMinute: d.limits.rateLimitPerMinute, status: d.limits.rateLimitStatus, now: d.now }), ...parseLegacyJson(d.limits.maxBodyBytes)];
+  app.use(createNotificationRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, publicBaseUrl: d.publicBaseUrl, currentTraceparent: d.currentTraceparent, accept }));
+  app.use(createPreviewRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, accept, newId: d.newId }));
+  if (d.store) {
+    app.use(createStatusRouter({ store: d.store, now: d.now, authenticate }));
+    app.use(createAdminRouter({ store: d.store, now: d.now, guard: requireAdmin({ adminToken: d.adminToken, authMode: d.authMode }) }));
+  }
+
+  // 5. Everything else is a Graph-shaped 404; every error leaves through one handler.
+  app.use(notFoundHandler);
+  app.use(createErrorHandler({ maxBodyBytes: d.limits.maxBodyBytes, now: d.now, onError: d.onError }));
+  return app;
+}

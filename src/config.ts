@@ -1,0 +1,150 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { isLoopbackHost, isLoopbackUrl } from "./net/loopback.js";
+
+/**
+ * The only module that reads the environment. loadConfig is pure (env in, frozen Config out) and
+ * throws ConfigError listing every problem with what to do about it.
+ */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"], { message: "use true or false" })
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+const int = (min: number, max: number) =>
+  z.coerce.number({ message: "must be a whole number" }).int("must be a whole number").min(min).max(max);
+const csv = z.string().transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+const lower = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.string().transform((s) => s.trim().toLowerCase()).pipe(z.enum(values, { message: `use one of: ${values.join(", ")}` }));
+
+const schema = z.object({
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  PUBLIC_BASE_URL: z.url({ message: "must be an absolute URL such as https://bridge.example.com" }).optional(),
+  BRIDGE_STRATEGY: lower(["hubs", "graph"] as const).default("hubs"),
+  DELIVERY_MODE: lower(["outbox", "direct"] as const).default("outbox"),
+  NOTIFICATIONHUBS_CONNECTION_STRING: z.string().min(1).optional(),
+  NOTIFICATION_HUB_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/, "use letters, digits, '.', '_' or '-'").default("bridge"),
+  NH_ALLOW_INSECURE_HTTP: bool.default(false),
+  NH_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  TARGET_TAG_TEMPLATE: z.string().includes("{unsId}", { message: "must contain the placeholder {unsId}" }).default("$UserId:{unsId}"),
+  IOS_FALLBACK_MODE: lower(["immediate", "deferred"] as const).optional(),
+  GRAPH_BASE_URL: z.url({ message: "must be an absolute URL" }).default("https://graph.microsoft.com"),
+  GRAPH_AUTH: lower(["app", "passthrough"] as const).default("app"),
+  GRAPH_TENANT_ID: z.string().min(1).optional(),
+  GRAPH_CLIENT_ID: z.string().min(1).optional(),
+  GRAPH_CLIENT_SECRET: z.string().min(1).optional(),
+  GRAPH_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
+  GRAPH_CLIENT_CERTIFICATE_THUMBPRINT: z.string().regex(/^[0-9A-Fa-f]{64}$/, "must be the certificate's SHA-256 thumbprint in hex").optional(),
+  GRAPH_AUTHORITY_HOST: z.url().default("https://login.microsoftonline.com"),
+  GRAPH_TIMEOUT_MS: int(100, 120_000).default(15_000),
+  EMULATOR_PORT: int(0, 65535).default(10110),
+  EMULATOR_ACCESS_KEY: z.string().min(1).optional(),
+  EMULATOR_STATE_FILE: z.string().min(1).optional(),
+  DATABASE_URL: z.string().min(1).default("sqlite:./data/bridge.db"),
+  OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(100),
+  OUTBOX_BATCH_SIZE: int(1, 1000).default(100),
+  OUTBOX_CONCURRENCY: int(1, 256).default(32),
+  OUTBOX_LEASE_MS: int(1000, 3_600_000).default(30_000),
+  OUTBOX_MAX_ATTEMPTS: int(1, 100).default(10),
+  OUTBOX_BASE_BACKOFF_MS: int(10, 600_000).default(1000),
+  OUTBOX_MAX_BACKOFF_MS: int(100, 86_400_000).default(300_000),
+  AUTH_MODE: lower(["none", "entra"] as const).default("none"),
+  AUTH_ALLOW_INSECURE: bool.default(false),
+  AUTH_TENANT_ID: csv.optional(),
+  AUTH_AUDIENCES: csv.default(["https://graph.microsoft.com", "00000003-0000-0000-c000-000000000000"]),
+  AUTH_OPENID_METADATA_URL: z.url().optional(),
+  AUTH_APP_HOSTS: z.string().min(1).optional(),
+  AUTH_APP_HOSTS_FILE: z.string().min(1).optional(),
+  ADMIN_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  MAX_BODY_BYTES: int(1024, 10_485_760).default(65_536),
+  RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(6000),
+  RATE_LIMIT_STATUS: z.coerce.number().pipe(z.union([z.literal(429), z.literal(406)], { message: "use 429 or 406" })).default(429),
+  REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  HEADERS_TIMEOUT_MS: int(1000, 600_000).default(10_000),
+  MAX_HEADER_BYTES: int(1024, 1_048_576).default(16_384),
+  MAX_URL_LENGTH: int(64, 65_536).default(2048),
+  LOG_LEVEL: lower(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const).default("info"),
+  SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("graph-notifications-bridge"),
+});
+
+type Raw = z.infer<typeof schema>;
+export type Config = Readonly<Raw & { IOS_FALLBACK_MODE: "immediate" | "deferred"; AUTH_APP_HOSTS_JSON?: string; embeddedEmulator: boolean }>;
+
+const SECRET_KEYS = ["NOTIFICATIONHUBS_CONNECTION_STRING", "GRAPH_CLIENT_SECRET", "EMULATOR_ACCESS_KEY", "ADMIN_TOKEN"] as const;
+
+export function loadConfig(env: Record<string, string | undefined>, readFile: (p: string) => string = (p) => readFileSync(p, "utf8")): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined && v !== ""));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0] ?? "config")}: ${i.message}`));
+  }
+  const c = parsed.data;
+  const problems = crossCheck(c);
+  let appHostsJson = c.AUTH_APP_HOSTS;
+  if (!appHostsJson && c.AUTH_APP_HOSTS_FILE) {
+    try {
+      appHostsJson = readFile(c.AUTH_APP_HOSTS_FILE);
+    } catch (e) {
+      problems.push(`AUTH_APP_HOSTS_FILE: cannot read ${c.AUTH_APP_HOSTS_FILE} (${(e as Error).message})`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze({
+    ...c,
+    IOS_FALLBACK_MODE: c.IOS_FALLBACK_MODE ?? (c.DELIVERY_MODE === "outbox" ? "deferred" : "immediate"),
+    AUTH_APP_HOSTS_JSON: appHostsJson,
+    embeddedEmulator: c.BRIDGE_STRATEGY === "hubs" && !c.NOTIFICATIONHUBS_CONNECTION_STRING,
+  });
+}
+
+function crossCheck(c: Raw): string[] {
+  const p: string[] = [];
+  if (c.BRIDGE_STRATEGY === "graph") {
+    if (!isLoopbackUrl(c.GRAPH_BASE_URL) && !c.GRAPH_BASE_URL.startsWith("https://"))
+      p.push("GRAPH_BASE_URL: plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https");
+    if (c.GRAPH_AUTH === "app") {
+      if (!c.GRAPH_TENANT_ID) p.push("GRAPH_TENANT_ID: BRIDGE_STRATEGY=graph with GRAPH_AUTH=app needs the Entra tenant id");
+      if (!c.GRAPH_CLIENT_ID) p.push("GRAPH_CLIENT_ID: BRIDGE_STRATEGY=graph with GRAPH_AUTH=app needs the app registration's client id");
+      if (!c.GRAPH_CLIENT_SECRET && !c.GRAPH_CLIENT_CERTIFICATE_PATH)
+        p.push("GRAPH_CLIENT_SECRET: set a client secret, or GRAPH_CLIENT_CERTIFICATE_PATH and GRAPH_CLIENT_CERTIFICATE_THUMBPRINT");
+      if (c.GRAPH_CLIENT_CERTIFICATE_PATH && !c.GRAPH_CLIENT_CERTIFICATE_THUMBPRINT)
+        p.push("GRAPH_CLIENT_CERTIFICATE_THUMBPRINT: needed with GRAPH_CLIENT_CERTIFICATE_PATH");
+    }
+  }
+  if (c.BRIDGE_STRATEGY === "hubs" && c.NOTIFICATIONHUBS_CONNECTION_STRING) {
+    const endpoint = /Endpoint=([^;]+)/i.exec(c.NOTIFICATIONHUBS_CONNECTION_STRING)?.[1];
+    if (!endpoint || !/SharedAccessKeyName=/i.test(c.NOTIFICATIONHUBS_CONNECTION_STRING) || !/SharedAccessKey=/i.test(c.NOTIFICATIONHUBS_CONNECTION_STRING))
+      p.push("NOTIFICATIONHUBS_CONNECTION_STRING: expected Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=...;SharedAccessKey=... (copy it from the hub's Access Policies)");
+    else if (endpoint.startsWith("http://") && !isLoopbackUrl(endpoint) && !c.NH_ALLOW_INSECURE_HTTP)
+      p.push("NOTIFICATIONHUBS_CONNECTION_STRING: a plain-http Endpoint is allowed only for loopback hosts, or with NH_ALLOW_INSECURE_HTTP=true");
+  }
+  if (c.DELIVERY_MODE === "direct" && c.IOS_FALLBACK_MODE === "deferred")
+    p.push("IOS_FALLBACK_MODE: deferred needs the durable outbox; use DELIVERY_MODE=outbox or IOS_FALLBACK_MODE=immediate");
+  if (c.DELIVERY_MODE === "outbox" && !/^(sqlite:|postgres(ql)?:\/\/)/.test(c.DATABASE_URL))
+    p.push("DATABASE_URL: use sqlite:<path>, sqlite::memory: or postgres://user@host:5432/db");
+  if (c.AUTH_MODE === "entra") {
+    if (!c.AUTH_TENANT_ID?.length) p.push("AUTH_TENANT_ID: AUTH_MODE=entra needs the tenant id(s) whose tokens are accepted (comma-separated)");
+    if (!c.AUTH_APP_HOSTS && !c.AUTH_APP_HOSTS_FILE)
+      p.push('AUTH_APP_HOSTS: AUTH_MODE=entra needs the app-to-host rules, e.g. {"<app id>": ["notifications.contoso.com"]} (or AUTH_APP_HOSTS_FILE)');
+  }
+  if (c.AUTH_MODE === "none" && !isLoopbackHost(c.HOST) && !c.AUTH_ALLOW_INSECURE)
+    p.push(`AUTH_MODE: none lets anyone push to every user; it is allowed only with HOST on loopback (HOST=${c.HOST}). Use AUTH_MODE=entra, or set AUTH_ALLOW_INSECURE=true if you really mean it`);
+  if (c.OUTBOX_MAX_BACKOFF_MS < c.OUTBOX_BASE_BACKOFF_MS) p.push("OUTBOX_MAX_BACKOFF_MS: must be at least OUTBOX_BASE_BACKOFF_MS");
+  return p;
+}
+
+/** The config with secrets masked, for start-up logs and `/bridge/config`-style output. */
+export function redactConfig(c: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...c };
+  for (const k of SECRET_KEYS) if (out[k] !== undefined) out[k] = "***";
+  if (out.AUTH_APP_HOSTS_JSON !== undefined) out.AUTH_APP_HOSTS_JSON = "(set)";
+  return out;
+}

@@ -1,0 +1,29 @@
+import type { Platform } from "../legacy/types.js";
+
+/** Notification Hubs `ServiceBusNotification-Format` values the bridge sends. */
+export type HubFormat = "apple" | "fcmv1" | "windows" | "browser";
+
+export const FORMAT_OF_PLATFORM: Record<Platform, HubFormat> = {
+  ios: "apple",
+  android: "fcmv1",
+  windows: "windows",
+  webpush: "browser",
+};
+
+/**
+ * One native send exactly as the hubs strategy hands it to Notification Hubs.
+ * The preview endpoint returns these; the sender sends them unchanged.
+ */
+export interface NativeSend {
+  platform: Platform;
+  format: HubFormat;
+  /** Why this send exists: the primary one, or the second WNS raw send of a `both` notification. */
+  purpose: "primary" | "windows-raw" | "ios-fallback-alert";
+  tagExpression: string;
+  contentType: string;
+  /** Native headers passed through Notification Hubs to the platform (apns-*, X-WNS-*, TTL...). */
+  headers: Record<string, string>;
+  body: string;
+  /** When set, the send is scheduled (deferred iOS fallback) at this instant. */
+  scheduledAt?: string;
+}

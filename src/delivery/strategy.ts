@@ -1,0 +1,43 @@
+import type { Caller } from "../auth/types.js";
+import type { AcceptedNotification, LegacyNotification } from "../legacy/types.js";
+import type { NativeSend } from "./native-send.js";
+
+/** What the HTTP layer knows about one accepted request, handed to the strategy. */
+export interface SubmitContext {
+  unsId: string;
+  requestId: string;
+  clientRequestId: string;
+  baseUrl: string;
+  caller: Caller;
+  /** The caller's bearer token, for GRAPH_AUTH=passthrough only. */
+  callerToken?: string;
+  /** The body exactly as received (after decoding), for strategies that forward it. */
+  rawBody: unknown;
+  idempotencyKey?: string;
+  traceparent?: string;
+}
+
+/** A Graph-shaped answer to relay to the caller as is. */
+export interface SubmitAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * How an accepted legacy notification leaves the bridge. Chosen once, by BRIDGE_STRATEGY,
+ * in select-strategy.ts.
+ */
+export interface DeliveryStrategy {
+  readonly name: "hubs" | "graph";
+  submit(notification: LegacyNotification, ctx: SubmitContext): Promise<SubmitAnswer>;
+  /** Throws when the upstream is not reachable (for /readyz). */
+  checkReady(): Promise<void>;
+}
+
+/** Strategies that map to native sends can also show them without sending (POST /bridge/preview). */
+export interface PreviewingStrategy extends DeliveryStrategy {
+  preview(notification: AcceptedNotification): NativeSend[];
+}
+
+export const canPreview = (s: DeliveryStrategy): s is PreviewingStrategy => typeof (s as PreviewingStrategy).preview === "function";

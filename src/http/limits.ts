@@ -1,0 +1,34 @@
+import type { RequestHandler, Response } from "express";
+import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import type { Caller } from "../auth/types.js";
+import { errors } from "../errors.js";
+
+export const limitUrlLength = (max: number): RequestHandler => (req, _res, next) =>
+  req.originalUrl.length > max ? next(errors.uriTooLong(max)) : next();
+
+function callerKey(res: Response, ip: string | undefined): string {
+  const c = res.locals.caller as Caller | undefined;
+  if (c && c.kind === "app") return `app:${c.tenantId}:${c.appId}`;
+  if (c && c.kind === "delegated") return `user:${c.tenantId}:${c.userObjectId}`;
+  return `ip:${ipKeyGenerator(ip ?? "unknown")}`;
+}
+
+/**
+ * Per-caller fixed-window limit (calling app for app tokens, user for delegated, IP otherwise),
+ * answered with a Graph-shaped 429 (or 406, the status the legacy page lists) and Retry-After.
+ */
+export function limitRate(o: { perMinute: number; status: number; now: () => Date }): RequestHandler {
+  if (o.perMinute <= 0) return (_req, _res, next) => next();
+  return rateLimit({
+    windowMs: 60_000,
+    limit: o.perMinute,
+    standardHeaders: "draft-6",
+    legacyHeaders: false,
+    keyGenerator: (req, res) => callerKey(res, req.ip),
+    handler: (req, _res, next) => {
+      const reset = (req as unknown as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - o.now().getTime()) / 1000)) : 60;
+      next(errors.throttled(o.status, seconds));
+    },
+  });
+}

@@ -1,0 +1,33 @@
+import { randomUUID } from "node:crypto";
+import { Router, type Request, type RequestHandler, type Response } from "express";
+import type { AppHostRules } from "../../auth/app-hosts.js";
+import { canPreview, type DeliveryStrategy } from "../../delivery/strategy.js";
+import { errors } from "../../errors.js";
+import { GRAPH_JSON } from "../../legacy/response.js";
+import { validateRequest } from "./notifications.js";
+
+/**
+ * POST /bridge/preview: the exact native sends the hubs strategy would hand Notification Hubs for
+ * this legacy body, without sending anything.
+ */
+export function createPreviewRouter(o: {
+  strategy: DeliveryStrategy;
+  now: () => Date;
+  appHosts?: AppHostRules;
+  accept: RequestHandler[];
+  newId?: () => string;
+}): Router {
+  const r = Router();
+  r.route("/bridge/preview")
+    .post(...o.accept, (req: Request, res: Response) => {
+      if (!canPreview(o.strategy)) throw errors.invalidRequest("Preview shows native Notification Hubs sends; it is available with BRIDGE_STRATEGY=hubs only.");
+      const { notification, unsId } = validateRequest(req, res, o);
+      const accepted = { ...notification, id: (o.newId ?? randomUUID)(), unsId, createdAt: o.now() };
+      const sends = o.strategy.preview(accepted);
+      res.status(200).type(GRAPH_JSON).send(JSON.stringify({ id: accepted.id, unsId, sent: false, sends }));
+    })
+    .all((req) => {
+      throw errors.methodNotAllowed(req.method, ["POST"]);
+    });
+  return r;
+}
