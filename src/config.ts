@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { checkTagTemplate } from "./delivery/hubs/targeting.js";
 import { isLoopbackHost, isLoopbackUrl } from "./net/loopback.js";
 
 /**
@@ -32,7 +33,7 @@ const schema = z.object({
   NOTIFICATION_HUB_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/, "use letters, digits, '.', '_' or '-'").default("bridge"),
   NH_ALLOW_INSECURE_HTTP: bool.default(false),
   NH_TIMEOUT_MS: int(100, 120_000).default(10_000),
-  TARGET_TAG_TEMPLATE: z.string().includes("{unsId}", { message: "must contain the placeholder {unsId}" }).default("$UserId:{unsId}"),
+  TARGET_TAG_TEMPLATE: z.string().min(1).default("$UserId:{unsId}"),
   IOS_FALLBACK_MODE: lower(["immediate", "deferred"] as const).optional(),
   GRAPH_BASE_URL: z.url({ message: "must be an absolute URL" }).default("https://graph.microsoft.com"),
   GRAPH_AUTH: lower(["app", "passthrough"] as const).default("app"),
@@ -126,6 +127,11 @@ function crossCheck(c: Raw): string[] {
     else if (endpoint.startsWith("http://") && !isLoopbackUrl(endpoint) && !c.NH_ALLOW_INSECURE_HTTP)
       p.push("NOTIFICATIONHUBS_CONNECTION_STRING: a plain-http Endpoint is allowed only for loopback hosts, or with NH_ALLOW_INSECURE_HTTP=true");
   }
+  try {
+    checkTagTemplate(c.TARGET_TAG_TEMPLATE);
+  } catch (e) {
+    p.push(`TARGET_TAG_TEMPLATE: ${(e as Error).message}`);
+  }
   if (c.DELIVERY_MODE === "direct" && c.IOS_FALLBACK_MODE === "deferred")
     p.push("IOS_FALLBACK_MODE: deferred needs the durable outbox; use DELIVERY_MODE=outbox or IOS_FALLBACK_MODE=immediate");
   if (c.DELIVERY_MODE === "outbox" && !/^(sqlite:|postgres(ql)?:\/\/)/.test(c.DATABASE_URL))
@@ -148,3 +154,6 @@ export function redactConfig(c: Config): Record<string, unknown> {
   if (out.AUTH_APP_HOSTS_JSON !== undefined) out.AUTH_APP_HOSTS_JSON = "(set)";
   return out;
 }
+
+/** Every environment variable the bridge reads (docs/configuration.md documents each one). */
+export const CONFIG_KEYS: readonly string[] = Object.keys(schema.shape);

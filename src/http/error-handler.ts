@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError, DeliveryError, errors, isAppError } from "../errors.js";
 import { GRAPH_JSON, graphErrorBody } from "../legacy/response.js";
+import { isIdempotencyConflictError } from "../store/store.js";
 import { idsOf } from "./request-ids.js";
 
 interface BodyParserError {
@@ -43,6 +44,8 @@ function fromDelivery(e: DeliveryError): AppError {
 export function toAppError(err: unknown, maxBodyBytes: number): AppError {
   if (isAppError(err)) return err;
   if (err instanceof DeliveryError) return fromDelivery(err);
+  if (isIdempotencyConflictError(err))
+    return errors.conflict(`The Idempotency-Key '${err.idempotencyKey}' was already used with different content (notification ${err.existingNotificationId}); use a new key for new content.`);
   if (err && typeof err === "object") {
     const e = err as BodyParserError & { code?: string };
     const mapped = fromBodyParser(e, maxBodyBytes);

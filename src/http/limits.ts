@@ -25,6 +25,8 @@ export function limitRate(o: { perMinute: number; status: number; now: () => Dat
     standardHeaders: "draft-6",
     legacyHeaders: false,
     keyGenerator: (req, res) => callerKey(res, req.ip),
+    // callerKey already passes IPs through ipKeyGenerator; the library's source heuristic cannot see that.
+    validate: { keyGeneratorIpFallback: false },
     handler: (req, _res, next) => {
       const reset = (req as unknown as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - o.now().getTime()) / 1000)) : 60;

@@ -1,0 +1,185 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { Logger } from "pino";
+import { createApp } from "./app.js";
+import { createEntraVerifier } from "./auth/entra-verifier.js";
+import { parseAppHostRules, type AppHostRules } from "./auth/app-hosts.js";
+import { defaultOpenIdMetadataUrl } from "./auth/types.js";
+import type { Config } from "./config.js";
+import { createDeliverFn } from "./deliver-delivery.js";
+import { createGraphStrategy } from "./delivery/graph/graph-strategy.js";
+import { createGraphTokenProvider } from "./delivery/graph/graph-token.js";
+import { createHubClient, endpointIsHttp } from "./delivery/hubs/hub-client.js";
+import { createHubSender, type HubSender } from "./delivery/hubs/hub-sender.js";
+import { createNotificationHubsStrategy } from "./delivery/hubs/hubs-strategy.js";
+import type { DeliveryStrategy } from "./delivery/strategy.js";
+import { startEmulator } from "./emulator/server.js";
+import { anonymous, type Authenticate } from "./http/authenticate.js";
+import { createHealthRouter } from "./observability/health.js";
+import { createLogger } from "./observability/logger.js";
+import { createMetrics, createMetricsMiddleware, recordDeliveryAttempt } from "./observability/metrics.js";
+import { createRequestLogMiddleware } from "./observability/request-log.js";
+import { createTracingMiddleware } from "./observability/tracing-middleware.js";
+import { serializeTraceContext, startTracing } from "./observability/tracing.js";
+import { createMetricsRouter } from "./observability/metrics-router.js";
+import { createOutboxWorker, type OutboxWorker } from "./outbox/worker.js";
+import { openStore } from "./store/open-store.js";
+import type { Store } from "./store/store.js";
+import { readFileSync } from "node:fs";
+
+export interface BridgeOverrides {
+  logger?: Logger;
+  now?: () => Date;
+  fetch?: typeof fetch;
+}
+
+export interface RunningBridge {
+  url: string;
+  emulatorUrl?: string;
+  connectionString?: string;
+  store?: Store;
+  worker?: OutboxWorker;
+  logger: Logger;
+  /** Graceful: stop accepting, finish requests, drain the worker, close the store. */
+  shutdown(): Promise<void>;
+}
+
+function buildAuthenticate(c: Config, o: BridgeOverrides): Authenticate {
+  if (c.AUTH_MODE === "none") return anonymous;
+  const tenants = c.AUTH_TENANT_ID ?? [];
+  const verifier = createEntraVerifier({
+    tenantIds: tenants,
+    audiences: c.AUTH_AUDIENCES,
+    openIdMetadataUrl: c.AUTH_OPENID_METADATA_URL ?? defaultOpenIdMetadataUrl(tenants[0]),
+    fetch: o.fetch,
+    now: o.now,
+  });
+  return (header) => verifier.verify(header);
+}
+
+/** Builds every part from config (the one place things are built), starts them, and listens. */
+export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<RunningBridge> {
+  const now = o.now ?? (() => new Date());
+  const logger = o.logger ?? createLogger({ level: c.LOG_LEVEL, base: { service: c.OTEL_SERVICE_NAME } });
+  const tracing = startTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
+  const closers: Array<() => Promise<void>> = [];
+
+  let connectionString = c.NOTIFICATIONHUBS_CONNECTION_STRING;
+  let emulatorUrl: string | undefined;
+  if (c.embeddedEmulator) {
+    const emu = await startEmulator({ port: c.EMULATOR_PORT, host: "127.0.0.1", accessKey: c.EMULATOR_ACCESS_KEY, stateFile: c.EMULATOR_STATE_FILE });
+    emulatorUrl = emu.url;
+    connectionString = emu.connectionString();
+    closers.push(() => emu.close());
+  }
+
+  let store: Store | undefined;
+  let sender: HubSender | undefined;
+  let strategy: DeliveryStrategy;
+  if (c.BRIDGE_STRATEGY === "graph") {
+    const certificate = c.GRAPH_CLIENT_CERTIFICATE_PATH
+      ? { privateKeyPem: readFileSync(c.GRAPH_CLIENT_CERTIFICATE_PATH, "utf8"), thumbprintSha256: c.GRAPH_CLIENT_CERTIFICATE_THUMBPRINT ?? "" }
+      : undefined;
+    strategy = createGraphStrategy({
+      baseUrl: c.GRAPH_BASE_URL,
+      timeoutMs: c.GRAPH_TIMEOUT_MS,
+      fetch: o.fetch,
+      auth: c.GRAPH_AUTH === "passthrough"
+        ? { kind: "passthrough" }
+        : { kind: "app", token: createGraphTokenProvider({ tenantId: c.GRAPH_TENANT_ID ?? "", clientId: c.GRAPH_CLIENT_ID ?? "", clientSecret: c.GRAPH_CLIENT_SECRET, certificate, authorityHost: c.GRAPH_AUTHORITY_HOST }) },
+    });
+  } else {
+    const cs = connectionString ?? "";
+    const client = createHubClient({ connectionString: cs, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp: endpointIsHttp(cs) });
+    sender = createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now });
+    if (c.DELIVERY_MODE === "outbox") {
+      store = await openStore(c.DATABASE_URL);
+      await store.migrate();
+      closers.unshift(() => store!.close());
+    }
+    strategy = createNotificationHubsStrategy({
+      sender,
+      tagTemplate: c.TARGET_TAG_TEMPLATE,
+      iosFallbackMode: c.IOS_FALLBACK_MODE,
+      now,
+      mode: store ? { kind: "outbox", store } : { kind: "direct" },
+    });
+  }
+
+  const metrics = createMetrics({ outboxStats: store ? () => store!.outboxStats(now()) : undefined });
+  const health = createHealthRouter({
+    checks: [
+      ...(store ? [{ name: "store", check: async () => { await store!.ping(); if (!(await store!.migrationsApplied())) throw new Error("migrations not applied"); } }] : []),
+      { name: c.BRIDGE_STRATEGY === "graph" ? "graph" : "notification-hubs", check: () => strategy.checkReady() },
+    ],
+  });
+
+  let worker: OutboxWorker | undefined;
+  if (store && sender) {
+    worker = createOutboxWorker({
+      store,
+      send: createDeliverFn({ store, sender }),
+      now,
+      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+      batchSize: c.OUTBOX_BATCH_SIZE,
+      concurrency: c.OUTBOX_CONCURRENCY,
+      leaseMs: c.OUTBOX_LEASE_MS,
+      maxAttempts: c.OUTBOX_MAX_ATTEMPTS,
+      baseBackoffMs: c.OUTBOX_BASE_BACKOFF_MS,
+      maxBackoffMs: c.OUTBOX_MAX_BACKOFF_MS,
+      pollIntervalMs: c.OUTBOX_POLL_INTERVAL_MS,
+      onAttempt: (e) => {
+        recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status });
+        const line = { notificationId: e.notificationId, deliveryId: e.deliveryId, platform: e.platform, outcome: e.outcome, status: e.status, trackingId: e.trackingId, latencyMs: e.latencyMs, attempt: e.attempt, error: e.error, nextAttemptAt: e.nextAttemptAt?.toISOString() };
+        if (e.outcome === "dead-lettered") logger.error(line, "delivery attempt");
+        else if (e.outcome === "retry") logger.warn(line, "delivery attempt");
+        else logger.info(line, "delivery attempt");
+      },
+      onError: (e) => logger.error({ err: e }, "outbox worker error"),
+    });
+  }
+
+  let appHosts: AppHostRules | undefined;
+  if (c.AUTH_APP_HOSTS_JSON) appHosts = parseAppHostRules(c.AUTH_APP_HOSTS_JSON);
+
+  const app = createApp({
+    strategy,
+    store,
+    authenticate: buildAuthenticate(c, o),
+    authMode: c.AUTH_MODE,
+    appHosts,
+    now,
+    limits: { maxBodyBytes: c.MAX_BODY_BYTES, rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE, rateLimitStatus: c.RATE_LIMIT_STATUS, maxUrlLength: c.MAX_URL_LENGTH },
+    publicBaseUrl: c.PUBLIC_BASE_URL,
+    adminToken: c.ADMIN_TOKEN,
+    observe: [createRequestLogMiddleware({ logger, strategy: strategy.name }), createMetricsMiddleware(metrics, strategy.name), createTracingMiddleware(tracing?.tracer)],
+    routers: [health, createMetricsRouter(metrics)],
+    onError: (e, raw) => { if (e.status >= 500) logger.error({ err: raw, code: e.code }, "request failed"); },
+    currentTraceparent: tracing ? () => serializeTraceContext() : undefined,
+  });
+
+  const server: Server = createServer({ maxHeaderSize: c.MAX_HEADER_BYTES, requestTimeout: c.REQUEST_TIMEOUT_MS, headersTimeout: c.HEADERS_TIMEOUT_MS }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(c.PORT, c.HOST, resolve);
+  });
+  worker?.start();
+  const { port } = server.address() as AddressInfo;
+  const host = c.HOST.includes(":") ? `[${c.HOST}]` : c.HOST;
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = () =>
+    (shuttingDown ??= (async () => {
+      health.markShuttingDown();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await closed;
+      await worker?.stop();
+      for (const close of closers) await close();
+      await tracing?.shutdown();
+    })());
+
+  return { url: `http://${host}:${port}`, emulatorUrl, connectionString: c.embeddedEmulator ? connectionString : undefined, store, worker, logger, shutdown };
+}

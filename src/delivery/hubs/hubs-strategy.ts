@@ -1,0 +1,100 @@
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import { errors } from "../../errors.js";
+import { createdNotificationBody, notificationLocation } from "../../legacy/response.js";
+import type { AcceptedNotification, LegacyNotification } from "../../legacy/types.js";
+import type { Store } from "../../store/store.js";
+import type { NativeSend } from "../native-send.js";
+import type { PreviewingStrategy, SubmitAnswer, SubmitContext } from "../strategy.js";
+import type { HubSender } from "./hub-sender.js";
+import { mapToNativeSends, PayloadTooLargeError } from "./mapping/index.js";
+import { buildTagExpression } from "./targeting.js";
+
+/** Stands in for the per-notification acknowledgement token in previews (the real one is secret and random). */
+export const PREVIEW_ACK_TOKEN = "preview-ack-token";
+
+export interface HubsStrategyOptions {
+  sender: HubSender;
+  tagTemplate: string;
+  iosFallbackMode: "immediate" | "deferred";
+  now: () => Date;
+  /** outbox: store then answer 201, the worker sends. direct: answer 201 only after NH accepted every send. */
+  mode: { kind: "outbox"; store: Store } | { kind: "direct" };
+  newId?: () => string;
+}
+
+/** The answer stored with a notification so an idempotent repeat gets exactly the same one. */
+export interface StoredAnswer {
+  body: ReturnType<typeof createdNotificationBody>;
+  location: string;
+}
+
+/** What identifies "the same content" for idempotency: everything the caller said, nothing we added. */
+export function contentHashOf(n: LegacyNotification, rawBody: unknown): string {
+  const explicitExpiry = (rawBody as { expirationDateTime?: unknown } | null)?.expirationDateTime ?? null;
+  const { expiresAt: _ignored, ...rest } = n;
+  return createHash("sha256").update(JSON.stringify({ ...rest, explicitExpiry })).digest("base64url");
+}
+
+export function createNotificationHubsStrategy(o: HubsStrategyOptions): PreviewingStrategy {
+  const newId = o.newId ?? randomUUID;
+
+  function plan(accepted: AcceptedNotification, ackToken?: string): NativeSend[] {
+    try {
+      return mapToNativeSends(accepted, {
+        tagExpression: buildTagExpression(o.tagTemplate, accepted.unsId),
+        iosFallbackMode: o.iosFallbackMode,
+        ackToken,
+        now: accepted.createdAt,
+      });
+    } catch (e) {
+      if (e instanceof PayloadTooLargeError)
+        throw errors.invalidRequest(`The notification is too large for ${e.platform}: ${e.size} bytes where the limit is ${e.limit}. Shorten 'payload.rawContent' or 'payload.visualContent'.`);
+      throw e;
+    }
+  }
+
+  function answer(stored: StoredAnswer): SubmitAnswer {
+    return { status: 201, headers: { Location: stored.location }, body: stored.body };
+  }
+
+  return {
+    name: "hubs",
+    preview: (accepted) => plan(accepted, o.mode.kind === "outbox" ? PREVIEW_ACK_TOKEN : undefined),
+    checkReady: () => o.sender.checkReady(),
+
+    async submit(n, ctx: SubmitContext) {
+      const now = o.now();
+      const accepted: AcceptedNotification = { ...n, id: newId(), unsId: ctx.unsId, createdAt: now };
+      const ackToken = randomBytes(18).toString("base64url");
+      const sends = plan(accepted, o.mode.kind === "outbox" ? ackToken : undefined);
+      const stored: StoredAnswer = {
+        body: createdNotificationBody(accepted, ctx.baseUrl),
+        location: notificationLocation(ctx.baseUrl, accepted.id),
+      };
+
+      if (o.mode.kind === "direct") {
+        await Promise.all(sends.map((s) => o.sender.send(s)));
+        return answer(stored);
+      }
+
+      const outcome = await o.mode.store.acceptNotification(
+        {
+          notification: accepted,
+          ackToken,
+          idempotencyKey: ctx.idempotencyKey,
+          contentHash: contentHashOf(n, ctx.rawBody),
+          response: stored,
+          deliveries: sends.map((s) => ({
+            id: newId(),
+            platform: s.platform,
+            purpose: s.purpose,
+            send: s,
+            dueAt: s.scheduledAt ? new Date(s.scheduledAt) : now,
+          })),
+        },
+        now,
+      );
+      return answer(outcome.notification.response as StoredAnswer);
+    },
+  };
+}

@@ -1,0 +1,17 @@
+import type { DeliveryFilter, EmulatorView, RecordedDelivery } from "../model.js";
+import { describeDelivery, type RenderedDelivery } from "./render-model.js";
+
+export type ListedDelivery = RecordedDelivery & { rendered?: RenderedDelivery };
+
+/** Newest first by `receivedAt`; on equal times the later-recorded one comes first. */
+export function sortNewestFirst(deliveries: readonly RecordedDelivery[]): RecordedDelivery[] {
+  return deliveries
+    .map((delivery, index) => ({ delivery, index, time: Date.parse(delivery.receivedAt) || 0 }))
+    .sort((a, b) => b.time - a.time || b.index - a.index)
+    .map(({ delivery }) => delivery);
+}
+
+export function listDeliveries(view: EmulatorView, filter: DeliveryFilter, withView: boolean): ListedDelivery[] {
+  const sorted = sortNewestFirst(view.listDeliveries(filter));
+  return withView ? sorted.map((delivery) => ({ ...delivery, rendered: describeDelivery(delivery) })) : sorted;
+}

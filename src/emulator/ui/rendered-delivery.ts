@@ -1,0 +1,32 @@
+import type { RecordedDelivery } from "../model.js";
+import { prettyBody } from "./payload-helpers.js";
+
+export type DeliveryKind = "ios-banner" | "android-notification" | "windows-toast" | "browser-notification" | "data";
+
+/** How a device would present one delivery: what the viewer page lays out, precomputed on the server. */
+export interface RenderedDelivery {
+  kind: DeliveryKind;
+  /** Short human label of the card, e.g. "iOS banner" or "Background push". */
+  label: string;
+  appName?: string;
+  title?: string;
+  subtitle?: string;
+  body?: string;
+  /** Native headers as recorded, plus notable native fields that FCM carries in the body (dotted names). */
+  headers: Record<string, string>;
+  /** App data riding along (custom keys, data map, raw body), pretty-printed. */
+  data?: string;
+  /** Things the real platform would reject or silently drop, so migrating teams notice early. */
+  problems: string[];
+}
+
+/** The fallback card: headers and the whole body, nothing interpreted. */
+export function describeAsData(delivery: RecordedDelivery, label: string, problems: string[]): RenderedDelivery {
+  return {
+    kind: "data",
+    label,
+    headers: { ...delivery.headers },
+    data: delivery.body.length > 0 ? prettyBody(delivery.body) : undefined,
+    problems,
+  };
+}

@@ -1,0 +1,75 @@
+import type { RequestHandler, Request, Response } from "express";
+import type { Logger } from "pino";
+import { resolveRouteLabel, trackMatchedRoute } from "./route-label.js";
+
+export interface RequestLogOptions {
+  logger: Logger;
+  /** Delivery strategy name (BRIDGE_STRATEGY), repeated on each line so mixed fleets can be told apart. */
+  strategy: string;
+  /** Monotonic milliseconds; defaults to performance.now(). */
+  now?: () => number;
+}
+
+/**
+ * Writes exactly one `request` line per request when the response finishes or the client goes away.
+ * Level: info below 500, error from 500. Put it first in the pipeline so it times everything.
+ */
+export function createRequestLogMiddleware(o: RequestLogOptions): RequestHandler {
+  const now = o.now ?? (() => performance.now());
+  return (req, res, next) => {
+    const startedAt = now();
+    trackMatchedRoute(req);
+    let logged = false;
+    const writeLine = (): void => {
+      if (logged) return;
+      logged = true;
+      const line = describeRequest(req, res, { strategy: o.strategy, durationMs: now() - startedAt });
+      if (line.status >= 500) o.logger.error(line, "request");
+      else o.logger.info(line, "request");
+    };
+    res.once("finish", writeLine);
+    res.once("close", writeLine);
+    next();
+  };
+}
+
+interface RequestLine {
+  requestId?: string;
+  clientRequestId?: string;
+  caller?: string;
+  strategy: string;
+  method: string;
+  route: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  aborted?: true;
+}
+
+function describeRequest(
+  req: Request,
+  res: Response,
+  extra: { strategy: string; durationMs: number },
+): RequestLine {
+  const line: RequestLine = {
+    requestId: asString(res.locals.requestId) ?? asString(res.getHeader("request-id")),
+    // Client-controlled, so bounded.
+    clientRequestId: asString(req.get("client-request-id") ?? res.getHeader("client-request-id"))?.slice(0, 128),
+    caller: asString(res.locals.callerAppId),
+    strategy: extra.strategy,
+    method: req.method,
+    route: resolveRouteLabel(req),
+    // Path without the query string: queries may carry tokens (e.g. ?code=) and are not needed here.
+    path: req.originalUrl.split("?")[0],
+    status: res.statusCode,
+    durationMs: Math.round(extra.durationMs * 1000) / 1000,
+  };
+  if (!res.writableFinished) line.aborted = true;
+  return line;
+}
+
+function asString(value: unknown): string | undefined {
+  if (typeof value === "string" && value.length > 0) return value;
+  if (typeof value === "number") return String(value);
+  return undefined;
+}

@@ -1,0 +1,19 @@
+import { readdir, readFile } from "node:fs/promises";
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Numbered migrations `NNNN_name.sql` from a folder, in version order. */
+export async function loadMigrations(dir: URL): Promise<Migration[]> {
+  const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+  return Promise.all(
+    files.map(async (file) => ({
+      version: Number(file.slice(0, 4)),
+      name: file.replace(/\.sql$/, ""),
+      sql: await readFile(new URL(file, dir), "utf8"),
+    })),
+  );
+}

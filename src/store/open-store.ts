@@ -1,0 +1,28 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PostgresStore } from "./postgres/postgres-store.js";
+import { SqliteStore } from "./sqlite/sqlite-store.js";
+import type { Store } from "./store.js";
+
+/**
+ * Opens (does not migrate) the store named by a database URL:
+ * `sqlite:./data/bridge.db` (directory created), `sqlite::memory:`, `postgres://…` or `postgresql://…`.
+ */
+export async function openStore(databaseUrl: string): Promise<Store> {
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return new PostgresStore({ connectionString: databaseUrl });
+  if (databaseUrl.startsWith("sqlite:")) {
+    const path = databaseUrl.slice("sqlite:".length);
+    if (path === ":memory:") return new SqliteStore(":memory:");
+    if (path === "") throw new Error("DATABASE_URL 'sqlite:' needs a file path, e.g. sqlite:./data/bridge.db, or sqlite::memory:.");
+    mkdirSync(dirname(path), { recursive: true });
+    return new SqliteStore(path);
+  }
+  throw new Error(
+    `Unsupported DATABASE_URL '${redactUrl(databaseUrl)}': use sqlite:./data/bridge.db, sqlite::memory: or postgres://user@host:5432/db.`,
+  );
+}
+
+/** Never echo a password found in a URL. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+}

@@ -1,0 +1,192 @@
+import pg from "pg";
+import { matchesAckToken } from "../ack-token.js";
+import { loadMigrations, type Migration } from "../migrations.js";
+import { toDeliveryRecord, toNotificationRecord } from "../records.js";
+import type {
+  AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
+} from "../store.js";
+import { acceptInPostgres } from "./postgres-accept.js";
+import { migratePostgres } from "./postgres-migrate.js";
+import { withTransaction } from "./postgres-transaction.js";
+
+const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
+const UNFINISHED = "state IN ('pending', 'retrying')";
+const DUE = `${UNFINISHED} AND next_attempt_at <= $1 AND (lease_owner IS NULL OR lease_expires_at <= $1)`;
+const SELECT_DELIVERY = `SELECT d.*, n.expires_at AS notification_expires_at
+  FROM deliveries d JOIN notifications n ON n.id = d.notification_id`;
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Schema to use (created by migrate()); tests give each test its own. */
+  schema?: string;
+  maxConnections?: number;
+}
+
+/** PostgreSQL backend over a pg.Pool; claims with FOR UPDATE SKIP LOCKED so many workers share the outbox. */
+export class PostgresStore implements Store {
+  readonly backend = "postgres" as const;
+  private readonly pool: pg.Pool;
+  private readonly schema?: string;
+  private migrations?: Migration[];
+
+  constructor(o: PostgresStoreOptions) {
+    if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) {
+      throw new Error(`Invalid PostgreSQL schema name '${o.schema}': use lower-case letters, digits and underscores.`);
+    }
+    this.schema = o.schema;
+    this.pool = new pg.Pool({
+      connectionString: o.connectionString,
+      max: o.maxConnections ?? 10,
+      options: o.schema ? `-c search_path=${o.schema}` : undefined,
+    });
+    this.pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects
+  }
+
+  async migrate(): Promise<void> {
+    await migratePostgres(this.pool, await this.loadMigrations(), this.schema);
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query("SELECT 1");
+  }
+
+  async migrationsApplied(): Promise<boolean> {
+    const exists = await this.pool.query("SELECT to_regclass('schema_migrations') IS NOT NULL AS ok");
+    if (!exists.rows[0].ok) return false;
+    const applied = new Set((await this.pool.query("SELECT version FROM schema_migrations")).rows.map((r) => Number(r.version)));
+    return (await this.loadMigrations()).every((m) => applied.has(m.version));
+  }
+
+  async acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome> {
+    return withTransaction(this.pool, (c) => acceptInPostgres(c, input, now.getTime()));
+  }
+
+  async claimDueDeliveries(o: { owner: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]> {
+    const now = o.now.getTime();
+    const { rows } = await this.pool.query(
+      `WITH due AS (
+         SELECT id FROM deliveries WHERE ${DUE} ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE deliveries d SET lease_owner = $3, lease_expires_at = $4, attempts = d.attempts + 1, updated_at = $1
+         FROM due WHERE d.id = due.id RETURNING d.*
+       )
+       SELECT claimed.*, n.expires_at AS notification_expires_at
+       FROM claimed JOIN notifications n ON n.id = claimed.notification_id ORDER BY claimed.next_attempt_at, claimed.id`,
+      [now, o.limit, o.owner, now + o.leaseMs],
+    );
+    return rows.map(toDeliveryRecord);
+  }
+
+  async markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean> {
+    return this.finish(id, owner, now, {
+      state: "sent", sent_at: now.getTime(), hub_notification_id: receipt.hubNotificationId ?? null,
+      tracking_id: receipt.trackingId ?? null, correlation_id: receipt.correlationId ?? null,
+    });
+  }
+
+  async markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean> {
+    return this.finish(id, owner, now, {
+      state: "retrying", last_error: o.error, last_status: o.status ?? null, next_attempt_at: o.nextAttemptAt.getTime(),
+    });
+  }
+
+  async markFinal(
+    id: string, owner: string, o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }, now: Date,
+  ): Promise<boolean> {
+    return this.finish(id, owner, now, { state: o.state, last_error: o.error, last_status: o.status ?? null });
+  }
+
+  /** Applies `set` and drops the lease, only while `owner` still holds the claim. */
+  private async finish(id: string, owner: string, now: Date, set: Record<string, unknown>): Promise<boolean> {
+    const keys = Object.keys(set);
+    const assignments = keys.map((k, i) => `${k} = $${i + 4}`).join(", ");
+    const result = await this.pool.query(
+      `UPDATE deliveries SET ${assignments}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
+        WHERE id = $1 AND lease_owner = $2 AND ${UNFINISHED}`,
+      [id, owner, now.getTime(), ...keys.map((k) => set[k])],
+    );
+    return result.rowCount === 1;
+  }
+
+  async releaseClaims(owner: string, now: Date): Promise<number> {
+    const result = await this.pool.query(
+      `UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = GREATEST(attempts - 1, 0), updated_at = $2
+        WHERE lease_owner = $1 AND ${UNFINISHED}`,
+      [owner, now.getTime()],
+    );
+    return result.rowCount ?? 0;
+  }
+
+  async getNotification(id: string): Promise<{ notification: NotificationRecord; deliveries: DeliveryRecord[] } | undefined> {
+    const n = await this.pool.query("SELECT * FROM notifications WHERE id = $1", [id]);
+    if (n.rows.length === 0) return undefined;
+    const d = await this.pool.query(`${SELECT_DELIVERY} WHERE d.notification_id = $1 ORDER BY d.created_at, d.id`, [id]);
+    return { notification: toNotificationRecord(n.rows[0]), deliveries: d.rows.map(toDeliveryRecord) };
+  }
+
+  async listDeliveries(o: { state?: DeliveryState; limit: number; after?: string }): Promise<DeliveryRecord[]> {
+    const { rows } = await this.pool.query(
+      `${SELECT_DELIVERY} WHERE ($1::text IS NULL OR d.state = $1) AND ($2::text IS NULL OR d.id > $2) ORDER BY d.id LIMIT $3`,
+      [o.state ?? null, o.after ?? null, o.limit],
+    );
+    return rows.map(toDeliveryRecord);
+  }
+
+  async replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined> {
+    const { rows } = await this.pool.query(
+      `WITH replayed AS (
+         UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_owner = NULL,
+           lease_expires_at = NULL, updated_at = $2
+         WHERE id = $1 AND state IN ('dead-lettered', 'expired') RETURNING *
+       )
+       SELECT replayed.*, n.expires_at AS notification_expires_at FROM replayed JOIN notifications n ON n.id = replayed.notification_id`,
+      [id, now.getTime()],
+    );
+    return rows.length === 1 ? toDeliveryRecord(rows[0]) : undefined;
+  }
+
+  async acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult> {
+    const { rows } = await this.pool.query("SELECT ack_token FROM notifications WHERE id = $1", [o.notificationId]);
+    if (rows.length === 0) return "not-found";
+    if (!matchesAckToken(String(rows[0].ack_token), o.ackToken)) return "bad-token";
+    await this.pool.query(
+      `INSERT INTO acknowledgements (notification_id, installation_id, acknowledged_at)
+       SELECT $1, $2::text, $3 WHERE NOT EXISTS (SELECT 1 FROM acknowledgements
+         WHERE notification_id = $1 AND installation_id IS NOT DISTINCT FROM $2::text)`,
+      [o.notificationId, o.installationId ?? null, now.getTime()],
+    );
+    return "ok";
+  }
+
+  async listAcknowledgedInstallations(notificationId: string): Promise<{ all: boolean; installationIds: string[] }> {
+    const { rows } = await this.pool.query(
+      "SELECT DISTINCT installation_id FROM acknowledgements WHERE notification_id = $1 ORDER BY installation_id",
+      [notificationId],
+    );
+    const installationIds = rows.filter((r) => r.installation_id !== null).map((r) => String(r.installation_id));
+    return { all: rows.some((r) => r.installation_id === null), installationIds };
+  }
+
+  async outboxStats(now: Date): Promise<OutboxStats> {
+    const { rows } = await this.pool.query(
+      `SELECT COUNT(*) FILTER (WHERE ${DUE}) AS due, MIN(next_attempt_at) FILTER (WHERE ${DUE}) AS oldest,
+         COUNT(*) FILTER (WHERE ${UNFINISHED}) AS pending, COUNT(*) FILTER (WHERE state = 'dead-lettered') AS dead
+       FROM deliveries`,
+      [now.getTime()],
+    );
+    const r = rows[0];
+    return {
+      due: Number(r.due), pending: Number(r.pending), deadLettered: Number(r.dead),
+      oldestDueAgeMs: r.oldest === null ? 0 : now.getTime() - Number(r.oldest),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+
+  private async loadMigrations(): Promise<Migration[]> {
+    this.migrations ??= await loadMigrations(MIGRATIONS_DIR);
+    return this.migrations;
+  }
+}

@@ -1,0 +1,92 @@
+import type { AcceptedNotification, Platform } from "../legacy/types.js";
+import type { NativeSend } from "../delivery/native-send.js";
+import type { DeliveryPurpose, DeliveryRecord, DeliveryState, NotificationRecord, NotificationState } from "./store.js";
+
+/** A row as either driver returns it: pg hands BIGINT back as a string, SQLite as a number. */
+type Row = Record<string, unknown>;
+
+const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
+const opt = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+const optNum = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : num(v));
+const optDate = (v: unknown): Date | undefined => (v === null || v === undefined ? undefined : new Date(num(v)));
+
+/** JSON keeps the dates as ISO strings; bring them back as Dates. */
+export function parseNotificationBody(json: string): AcceptedNotification {
+  const raw = JSON.parse(json) as AcceptedNotification & { createdAt: string; expiresAt: string };
+  return { ...raw, createdAt: new Date(raw.createdAt), expiresAt: new Date(raw.expiresAt) };
+}
+
+export function toNotificationRecord(r: Row): NotificationRecord {
+  return {
+    id: String(r.id),
+    unsId: String(r.uns_id),
+    appNotificationId: opt(r.app_notification_id),
+    idempotencyKey: opt(r.idempotency_key),
+    contentHash: String(r.content_hash),
+    body: parseNotificationBody(String(r.body)),
+    response: JSON.parse(String(r.response)) as unknown,
+    ackToken: String(r.ack_token),
+    createdAt: new Date(num(r.created_at)),
+    expiresAt: new Date(num(r.expires_at)),
+    replacedBy: opt(r.replaced_by),
+    state: String(r.state) as NotificationState,
+  };
+}
+
+/** Expects the delivery columns plus `notification_expires_at` from the join. */
+export function toDeliveryRecord(r: Row): DeliveryRecord {
+  return {
+    id: String(r.id),
+    notificationId: String(r.notification_id),
+    platform: String(r.platform) as Platform,
+    purpose: String(r.purpose) as DeliveryPurpose,
+    send: JSON.parse(String(r.send)) as NativeSend,
+    state: String(r.state) as DeliveryState,
+    attempts: num(r.attempts),
+    nextAttemptAt: new Date(num(r.next_attempt_at)),
+    leaseOwner: opt(r.lease_owner),
+    leaseExpiresAt: optDate(r.lease_expires_at),
+    lastError: opt(r.last_error),
+    lastStatus: optNum(r.last_status),
+    hubNotificationId: opt(r.hub_notification_id),
+    trackingId: opt(r.tracking_id),
+    correlationId: opt(r.correlation_id),
+    sentAt: optDate(r.sent_at),
+    createdAt: new Date(num(r.created_at)),
+    updatedAt: new Date(num(r.updated_at)),
+    expiresAt: new Date(num(r.notification_expires_at)),
+  };
+}
+
+/** Column values for inserting a notification, in NOTIFICATION_COLUMNS order. */
+export const NOTIFICATION_COLUMNS = [
+  "id", "uns_id", "app_notification_id", "idempotency_key", "content_hash", "body",
+  "response", "ack_token", "created_at", "expires_at", "state",
+] as const;
+
+export function notificationValues(o: {
+  notification: AcceptedNotification;
+  idempotencyKey?: string;
+  contentHash: string;
+  response: unknown;
+  ackToken: string;
+  nowMs: number;
+}): unknown[] {
+  const n = o.notification;
+  return [
+    n.id, n.unsId, n.appNotificationId ?? null, o.idempotencyKey ?? null, o.contentHash, JSON.stringify(n),
+    JSON.stringify(o.response ?? null), o.ackToken, o.nowMs, n.expiresAt.getTime(), "live",
+  ];
+}
+
+export const DELIVERY_COLUMNS = [
+  "id", "notification_id", "platform", "purpose", "send", "state", "attempts", "next_attempt_at", "created_at", "updated_at",
+] as const;
+
+export function deliveryValues(
+  d: { id: string; platform: Platform; purpose: DeliveryPurpose; send: NativeSend; dueAt: Date },
+  notificationId: string,
+  nowMs: number,
+): unknown[] {
+  return [d.id, notificationId, d.platform, d.purpose, JSON.stringify(d.send), "pending", 0, d.dueAt.getTime(), nowMs, nowMs];
+}

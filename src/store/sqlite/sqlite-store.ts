@@ -1,0 +1,188 @@
+import Database from "better-sqlite3";
+import { matchesAckToken } from "../ack-token.js";
+import { loadMigrations, type Migration } from "../migrations.js";
+import { toDeliveryRecord, toNotificationRecord } from "../records.js";
+import type {
+  AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
+} from "../store.js";
+import { acceptInSqlite } from "./sqlite-accept.js";
+
+const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
+const UNFINISHED = "state IN ('pending', 'retrying')";
+const SELECT_DELIVERY = `SELECT d.*, n.expires_at AS notification_expires_at
+  FROM deliveries d JOIN notifications n ON n.id = d.notification_id`;
+type Row = Record<string, unknown>;
+
+/**
+ * SQLite backend (better-sqlite3, synchronous). WAL with synchronous=NORMAL: a commit survives a
+ * process crash (kill -9) but the last commits may be lost on power loss; see docs/designs/2026-11-outbox.md.
+ */
+export class SqliteStore implements Store {
+  readonly backend = "sqlite" as const;
+  private readonly db: Database.Database;
+  private migrations?: Migration[];
+
+  constructor(filename: string) {
+    this.db = new Database(filename);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = NORMAL");
+    this.db.pragma("foreign_keys = ON");
+    this.db.pragma("busy_timeout = 5000"); // another process holding the write lock: wait, don't fail
+  }
+
+  async migrate(): Promise<void> {
+    const migrations = await this.loadMigrations();
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+    const apply = this.db.transaction((m: Migration) => {
+      if (this.db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(m.version)) return;
+      this.db.exec(m.sql);
+      this.db
+        .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CAST(unixepoch('subsec') * 1000 AS INTEGER))")
+        .run(m.version, m.name);
+    });
+    for (const m of migrations) apply.immediate(m);
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare("SELECT 1").get();
+  }
+
+  async migrationsApplied(): Promise<boolean> {
+    const migrations = await this.loadMigrations();
+    const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+    if (!table) return false;
+    const applied = new Set(
+      (this.db.prepare("SELECT version FROM schema_migrations").all() as Row[]).map((r) => Number(r.version)),
+    );
+    return migrations.every((m) => applied.has(m.version));
+  }
+
+  async acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome> {
+    return acceptInSqlite(this.db, input, now.getTime());
+  }
+
+  async claimDueDeliveries(o: { owner: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]> {
+    const now = o.now.getTime();
+    const claim = this.db.transaction(() => {
+      const ids = (
+        this.db
+          .prepare(`UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1, updated_at = @now
+            WHERE id IN (SELECT id FROM deliveries WHERE ${UNFINISHED} AND next_attempt_at <= @now
+              AND (lease_owner IS NULL OR lease_expires_at <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
+            RETURNING id`)
+          .all({ owner: o.owner, until: now + o.leaseMs, now, limit: o.limit }) as Row[]
+      ).map((r) => String(r.id));
+      if (ids.length === 0) return [];
+      const rows = this.db
+        .prepare(`${SELECT_DELIVERY} WHERE d.id IN (${ids.map(() => "?").join(",")}) ORDER BY d.next_attempt_at, d.id`)
+        .all(...ids) as Row[];
+      return rows.map(toDeliveryRecord);
+    });
+    return claim.immediate();
+  }
+
+  async markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean> {
+    return this.finish(id, owner, now, {
+      state: "sent", sent_at: now.getTime(), hub_notification_id: receipt.hubNotificationId ?? null,
+      tracking_id: receipt.trackingId ?? null, correlation_id: receipt.correlationId ?? null,
+    });
+  }
+
+  async markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean> {
+    return this.finish(id, owner, now, {
+      state: "retrying", last_error: o.error, last_status: o.status ?? null, next_attempt_at: o.nextAttemptAt.getTime(),
+    });
+  }
+
+  async markFinal(
+    id: string, owner: string, o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }, now: Date,
+  ): Promise<boolean> {
+    return this.finish(id, owner, now, { state: o.state, last_error: o.error, last_status: o.status ?? null });
+  }
+
+  /** Applies `set` and drops the lease, only while `owner` still holds the claim. */
+  private finish(id: string, owner: string, now: Date, set: Record<string, unknown>): boolean {
+    const assignments = Object.keys(set).map((k) => `${k} = @${k}`).join(", ");
+    const result = this.db
+      .prepare(`UPDATE deliveries SET ${assignments}, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now_ms
+        WHERE id = @id AND lease_owner = @owner AND ${UNFINISHED}`)
+      .run({ ...set, id, owner, now_ms: now.getTime() });
+    return result.changes === 1;
+  }
+
+  async releaseClaims(owner: string, now: Date): Promise<number> {
+    return this.db
+      .prepare(`UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = MAX(attempts - 1, 0), updated_at = ?
+        WHERE lease_owner = ? AND ${UNFINISHED}`)
+      .run(now.getTime(), owner).changes;
+  }
+
+  async getNotification(id: string): Promise<{ notification: NotificationRecord; deliveries: DeliveryRecord[] } | undefined> {
+    const row = this.db.prepare("SELECT * FROM notifications WHERE id = ?").get(id) as Row | undefined;
+    if (!row) return undefined;
+    const deliveries = this.db.prepare(`${SELECT_DELIVERY} WHERE d.notification_id = ? ORDER BY d.created_at, d.id`).all(id) as Row[];
+    return { notification: toNotificationRecord(row), deliveries: deliveries.map(toDeliveryRecord) };
+  }
+
+  async listDeliveries(o: { state?: DeliveryState; limit: number; after?: string }): Promise<DeliveryRecord[]> {
+    const rows = this.db
+      .prepare(`${SELECT_DELIVERY} WHERE (@state IS NULL OR d.state = @state) AND (@after IS NULL OR d.id > @after)
+        ORDER BY d.id LIMIT @limit`)
+      .all({ state: o.state ?? null, after: o.after ?? null, limit: o.limit }) as Row[];
+    return rows.map(toDeliveryRecord);
+  }
+
+  async replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined> {
+    const changed = this.db
+      .prepare(`UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL,
+        lease_expires_at = NULL, updated_at = @now WHERE id = @id AND state IN ('dead-lettered', 'expired')`)
+      .run({ id, now: now.getTime() }).changes;
+    if (changed !== 1) return undefined;
+    return toDeliveryRecord(this.db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`).get(id) as Row);
+  }
+
+  async acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult> {
+    const row = this.db.prepare("SELECT ack_token FROM notifications WHERE id = ?").get(o.notificationId) as Row | undefined;
+    if (!row) return "not-found";
+    if (!matchesAckToken(String(row.ack_token), o.ackToken)) return "bad-token";
+    this.db
+      .prepare(`INSERT INTO acknowledgements (notification_id, installation_id, acknowledged_at)
+        SELECT @id, @inst, @now WHERE NOT EXISTS (SELECT 1 FROM acknowledgements
+          WHERE notification_id = @id AND installation_id IS @inst)`)
+      .run({ id: o.notificationId, inst: o.installationId ?? null, now: now.getTime() });
+    return "ok";
+  }
+
+  async listAcknowledgedInstallations(notificationId: string): Promise<{ all: boolean; installationIds: string[] }> {
+    const rows = this.db
+      .prepare("SELECT DISTINCT installation_id FROM acknowledgements WHERE notification_id = ? ORDER BY installation_id")
+      .all(notificationId) as Row[];
+    const installationIds = rows.filter((r) => r.installation_id !== null).map((r) => String(r.installation_id));
+    return { all: rows.some((r) => r.installation_id === null), installationIds };
+  }
+
+  async outboxStats(now: Date): Promise<OutboxStats> {
+    const row = this.db
+      .prepare(`SELECT
+          COUNT(*) FILTER (WHERE ${UNFINISHED} AND next_attempt_at <= @now AND (lease_owner IS NULL OR lease_expires_at <= @now)) AS due,
+          MIN(next_attempt_at) FILTER (WHERE ${UNFINISHED} AND next_attempt_at <= @now AND (lease_owner IS NULL OR lease_expires_at <= @now)) AS oldest,
+          COUNT(*) FILTER (WHERE ${UNFINISHED}) AS pending,
+          COUNT(*) FILTER (WHERE state = 'dead-lettered') AS dead
+        FROM deliveries`)
+      .get({ now: now.getTime() }) as Row;
+    return {
+      due: Number(row.due), pending: Number(row.pending), deadLettered: Number(row.dead),
+      oldestDueAgeMs: row.oldest === null ? 0 : now.getTime() - Number(row.oldest),
+    };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private async loadMigrations(): Promise<Migration[]> {
+    this.migrations ??= await loadMigrations(MIGRATIONS_DIR);
+    return this.migrations;
+  }
+}

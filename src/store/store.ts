@@ -1,0 +1,130 @@
+import type { AcceptedNotification, Platform } from "../legacy/types.js";
+import type { NativeSend } from "../delivery/native-send.js";
+
+export type DeliveryState = "pending" | "retrying" | "sent" | "dead-lettered" | "expired" | "cancelled" | "superseded";
+export type DeliveryPurpose = NativeSend["purpose"];
+export type NotificationState = "live" | "replaced";
+
+export interface NotificationRecord {
+  id: string;
+  unsId: string;
+  appNotificationId?: string;
+  idempotencyKey?: string;
+  contentHash: string;
+  body: AcceptedNotification;
+  /** The JSON the API returned when it accepted this notification; replayed for duplicates. */
+  response: unknown;
+  ackToken: string;
+  createdAt: Date;
+  expiresAt: Date;
+  replacedBy?: string;
+  state: NotificationState;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  notificationId: string;
+  platform: Platform;
+  purpose: DeliveryPurpose;
+  send: NativeSend;
+  state: DeliveryState;
+  /** Claims so far, including the one in progress (a claim counts even if the worker crashes). */
+  attempts: number;
+  nextAttemptAt: Date;
+  leaseOwner?: string;
+  leaseExpiresAt?: Date;
+  lastError?: string;
+  lastStatus?: number;
+  hubNotificationId?: string;
+  trackingId?: string;
+  correlationId?: string;
+  sentAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+  /** The notification's expiry (joined), after which the delivery must never be sent. */
+  expiresAt: Date;
+}
+
+export interface DeliveryInput {
+  id: string;
+  platform: Platform;
+  purpose: DeliveryPurpose;
+  send: NativeSend;
+  dueAt: Date;
+}
+
+export interface AcceptInput {
+  notification: AcceptedNotification;
+  ackToken: string;
+  idempotencyKey?: string;
+  contentHash: string;
+  response: unknown;
+  deliveries: DeliveryInput[];
+}
+
+export interface AcceptOutcome {
+  outcome: "created" | "duplicate" | "replaced";
+  notification: NotificationRecord;
+}
+
+export interface SendReceipt {
+  hubNotificationId?: string;
+  trackingId?: string;
+  correlationId?: string;
+}
+
+export interface OutboxStats {
+  due: number;
+  pending: number;
+  oldestDueAgeMs: number;
+  deadLettered: number;
+}
+
+export type AckResult = "ok" | "not-found" | "bad-token";
+
+export interface Store {
+  readonly backend: "sqlite" | "postgres";
+  migrate(): Promise<void>;
+  /** Throws when the database is unreachable. */
+  ping(): Promise<void>;
+  migrationsApplied(): Promise<boolean>;
+  /** One transaction: idempotency check, then insert notification + deliveries (or replace). */
+  acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome>;
+  claimDueDeliveries(o: { owner: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]>;
+  markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean>;
+  markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean>;
+  markFinal(
+    id: string,
+    owner: string,
+    o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number },
+    now: Date,
+  ): Promise<boolean>;
+  /** Graceful shutdown: give claims that were never attempted back (attempt count restored). */
+  releaseClaims(owner: string, now: Date): Promise<number>;
+  getNotification(id: string): Promise<{ notification: NotificationRecord; deliveries: DeliveryRecord[] } | undefined>;
+  /** Ordered by id; `after` is the last id of the previous page. */
+  listDeliveries(o: { state?: DeliveryState; limit: number; after?: string }): Promise<DeliveryRecord[]>;
+  /** dead-lettered/expired → pending now, attempts reset; any other state (or unknown id) → undefined. */
+  replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined>;
+  acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult>;
+  /** all=true when an acknowledgement without an installation id came. */
+  listAcknowledgedInstallations(notificationId: string): Promise<{ all: boolean; installationIds: string[] }>;
+  outboxStats(now: Date): Promise<OutboxStats>;
+  close(): Promise<void>;
+}
+
+/** Same idempotency key (same X-UNS-ID, within 24 h) but different content: the API answers 409/422. */
+export class IdempotencyConflictError extends Error {
+  readonly idempotencyKey: string;
+  readonly existingNotificationId: string;
+
+  constructor(idempotencyKey: string, existingNotificationId: string) {
+    super(`Idempotency key '${idempotencyKey}' was already used with a different request body.`);
+    this.name = "IdempotencyConflictError";
+    this.idempotencyKey = idempotencyKey;
+    this.existingNotificationId = existingNotificationId;
+  }
+}
+
+export const isIdempotencyConflictError = (e: unknown): e is IdempotencyConflictError =>
+  e instanceof IdempotencyConflictError;

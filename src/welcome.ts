@@ -1,0 +1,30 @@
+/** What `npm start` prints on the embedded default: a first notification end to end, by hand. */
+export function printWelcome(o: { bridgeUrl: string; emulatorUrl: string; hub: string; connectionString: string }): void {
+  const body = JSON.stringify({
+    targetHostName: "notify.contoso.com",
+    appNotificationId: "hello-1",
+    payload: { visualContent: { title: "Hello from the bridge", body: "Your first legacy notification" } },
+    priority: "High",
+  });
+  console.log(`
+graph-notifications-bridge is running on its embedded defaults (no real hub: an in-process emulator).
+
+  Bridge:             ${o.bridgeUrl}   (POST /beta/me/notifications, as Graph had it)
+  Emulator (NH API):  ${o.emulatorUrl}   hub "${o.hub}"
+  Watch deliveries:   ${o.emulatorUrl}/_emulator/
+
+1. Register four demo devices (iOS, Android, Windows, browser) for the user "demo-user":
+     npx tsx scripts/register-demo-devices.ts --user demo-user
+
+2. Send a first legacy notification, exactly as a legacy app service would:
+     curl -i -X POST ${o.bridgeUrl}/beta/me/notifications \\
+       -H 'Content-Type: application/json' -H 'X-UNS-ID: demo-user' \\
+       -d '${body}'
+
+3. Watch it arrive, rendered per platform: ${o.emulatorUrl}/_emulator/
+   or as JSON: curl ${o.emulatorUrl}/_emulator/deliveries
+
+Emulator connection string (for the SDK or your own tools):
+  ${o.connectionString}
+`);
+}

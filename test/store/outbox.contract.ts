@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { aDeliveryInput, anAcceptInput, at, T0 } from "./fixtures.js";
+import type { StoreRef } from "./store.contract.js";
+
+export function describeOutboxContract(ref: StoreRef): void {
+  const load = async (dueOffsets: number[]): Promise<string[]> => {
+    const deliveries = dueOffsets.map((ms) => aDeliveryInput({ dueAt: at(ms) }));
+    await ref.store.acceptNotification(anAcceptInput({ deliveries }), T0);
+    return deliveries.map((d) => d.id);
+  };
+  const claim = (owner: string, nowMs: number, limit = 10, leaseMs = 30_000) =>
+    ref.store.claimDueDeliveries({ owner, now: at(nowMs), limit, leaseMs });
+
+  describe("claiming", () => {
+    it("claims only due deliveries, oldest first, up to the limit, with a lease and one more attempt", async () => {
+      const [a, b, c, notYet] = await load([300, 100, 200, 5000]);
+      const claimed = await claim("w1", 1000, 2);
+      expect(claimed.map((d) => d.id)).toEqual([b, c]);
+      expect(claimed[0]).toMatchObject({ leaseOwner: "w1", leaseExpiresAt: at(31_000), attempts: 1, state: "pending", updatedAt: at(1000) });
+      expect((await claim("w1", 1000)).map((d) => d.id)).toEqual([a]);
+      expect(await claim("w2", 1000)).toEqual([]);
+      expect((await claim("w2", 5000)).map((d) => d.id)).toEqual([notYet]);
+    });
+
+    it("lets another owner take over a claim once its lease expires; the first owner's result is then refused", async () => {
+      const [id] = await load([0]);
+      await claim("crashed", 0, 10, 1000);
+      expect(await claim("w2", 999)).toEqual([]);
+      const [taken] = await claim("w2", 1000);
+      expect(taken).toMatchObject({ id, leaseOwner: "w2", attempts: 2 });
+      expect(await ref.store.markSent(id, "crashed", {}, at(1001))).toBe(false);
+      expect(await ref.store.markSent(id, "w2", { trackingId: "t" }, at(1002))).toBe(true);
+    });
+
+    it("gives claims back on release, restoring the attempt count", async () => {
+      const [id] = await load([0]);
+      await claim("w1", 0);
+      expect(await ref.store.releaseClaims("w1", at(5))).toBe(1);
+      expect(await ref.store.releaseClaims("w1", at(6))).toBe(0);
+      const [again] = await claim("w2", 10);
+      expect(again).toMatchObject({ id, leaseOwner: "w2", attempts: 1 });
+    });
+  });
+
+  describe("recording results", () => {
+    it("markSent stores the receipt, clears the lease and ends the delivery", async () => {
+      const [id] = await load([0]);
+      await claim("w1", 0);
+      const receipt = { hubNotificationId: "hub-1", trackingId: "track-1", correlationId: "corr-1" };
+      expect(await ref.store.markSent(id, "w2", receipt, at(10))).toBe(false);
+      expect(await ref.store.markSent(id, "w1", receipt, at(10))).toBe(true);
+      expect(await ref.store.markSent(id, "w1", receipt, at(11))).toBe(false);
+      const [d] = (await ref.store.listDeliveries({ limit: 10 }));
+      expect(d).toMatchObject({ state: "sent", sentAt: at(10), updatedAt: at(10), ...receipt, attempts: 1 });
+      expect(d.leaseOwner).toBeUndefined();
+      expect(d.leaseExpiresAt).toBeUndefined();
+      expect(await claim("w1", 100_000)).toEqual([]);
+    });
+
+    it("markRetry schedules the next attempt and records the failure", async () => {
+      const [id] = await load([0]);
+      await claim("w1", 0);
+      expect(await ref.store.markRetry(id, "w1", { error: "throttled", status: 429, nextAttemptAt: at(7000) }, at(10))).toBe(true);
+      const [d] = await ref.store.listDeliveries({ state: "retrying", limit: 10 });
+      expect(d).toMatchObject({ id, lastError: "throttled", lastStatus: 429, nextAttemptAt: at(7000), attempts: 1 });
+      expect(await claim("w1", 6999)).toEqual([]);
+      expect(await claim("w1", 7000)).toMatchObject([{ id, attempts: 2, state: "retrying" }]);
+    });
+
+    it.each(["dead-lettered", "expired", "cancelled"] as const)("markFinal %s ends the delivery", async (state) => {
+      const [id] = await load([0]);
+      await claim("w1", 0);
+      expect(await ref.store.markFinal(id, "other", { state, error: "x" }, at(5))).toBe(false);
+      expect(await ref.store.markFinal(id, "w1", { state, error: "bad request", status: 400 }, at(5))).toBe(true);
+      expect(await ref.store.listDeliveries({ state, limit: 10 })).toMatchObject([{ id, lastError: "bad request", lastStatus: 400 }]);
+      expect(await claim("w1", 100_000)).toEqual([]);
+    });
+  });
+
+  describe("listing, replay and stats", () => {
+    it("pages deliveries by id and filters by state", async () => {
+      const ids = (await load([0, 0, 0, 0, 0])).sort();
+      const page1 = await ref.store.listDeliveries({ limit: 2 });
+      const page2 = await ref.store.listDeliveries({ limit: 2, after: page1[1].id });
+      const page3 = await ref.store.listDeliveries({ limit: 2, after: page2[1].id });
+      expect([...page1, ...page2, ...page3].map((d) => d.id)).toEqual(ids);
+      expect(await ref.store.listDeliveries({ state: "sent", limit: 10 })).toEqual([]);
+    });
+
+    it("replays a dead-lettered or expired delivery as pending now with attempts reset, and nothing else", async () => {
+      const [dead, expired, sent, pending] = await load([0, 0, 0, 0]);
+      await claim("w", 0);
+      await ref.store.markFinal(dead, "w", { state: "dead-lettered", error: "400" }, at(1));
+      await ref.store.markFinal(expired, "w", { state: "expired", error: "late" }, at(1));
+      await ref.store.markSent(sent, "w", {}, at(1));
+      await ref.store.releaseClaims("w", at(1));
+      expect(await ref.store.replayDelivery(dead, at(50))).toMatchObject({ id: dead, state: "pending", attempts: 0, nextAttemptAt: at(50) });
+      expect(await ref.store.replayDelivery(expired, at(50))).toMatchObject({ state: "pending", attempts: 0 });
+      expect(await ref.store.replayDelivery(sent, at(50))).toBeUndefined();
+      expect(await ref.store.replayDelivery(pending, at(50))).toBeUndefined();
+      expect(await ref.store.replayDelivery("unknown", at(50))).toBeUndefined();
+      expect((await claim("w", 50)).map((d) => d.id).sort()).toEqual([dead, expired, pending].sort());
+    });
+
+    it("reports due, pending, oldest due age and dead letters", async () => {
+      expect(await ref.store.outboxStats(T0)).toEqual({ due: 0, pending: 0, oldestDueAgeMs: 0, deadLettered: 0 });
+      const [leased, dead] = await load([0, 0]);
+      await load([100, 200, 60_000]);
+      await ref.store.claimDueDeliveries({ owner: "w", now: T0, limit: 2, leaseMs: 30_000 });
+      await ref.store.markFinal(dead, "w", { state: "dead-lettered", error: "x" }, T0);
+      expect(leased).toBeDefined();
+      expect(await ref.store.outboxStats(at(1000))).toEqual({ due: 2, pending: 4, oldestDueAgeMs: 900, deadLettered: 1 });
+    });
+  });
+}

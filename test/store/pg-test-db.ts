@@ -1,0 +1,38 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+export const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
+/**
+ * Whether the PostgreSQL suites can run. Under CI they must: an unreachable server fails the run
+ * instead of skipping. Locally the caller skips with a visible message.
+ */
+export async function isPostgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch (e) {
+    if (process.env.CI) throw new Error(`CI is set but PostgreSQL at ${PG_URL} is unreachable: ${String(e)}`);
+    console.warn(`\n[postgres tests SKIPPED] PostgreSQL at ${PG_URL} is unreachable (${String(e)}). Set TEST_DATABASE_URL or start it.\n`);
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export const uniqueSchemaName = (): string => `t_${randomBytes(6).toString("hex")}`;
+
+/** Runs one statement on a throwaway connection (schema set-up and clean-up). */
+export async function runAdminSql(sql: string, params: unknown[] = []): Promise<pg.QueryResult> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    return await client.query(sql, params);
+  } finally {
+    await client.end();
+  }
+}
+
+export const dropSchema = (schema: string): Promise<pg.QueryResult> => runAdminSql(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);

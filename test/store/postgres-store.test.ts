@@ -1,0 +1,49 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { PostgresStore } from "../../src/store/postgres/postgres-store.js";
+import { openStore } from "../../src/store/open-store.js";
+import { dropSchema, isPostgresReachable, PG_URL, runAdminSql, uniqueSchemaName } from "./pg-test-db.js";
+import { describeStoreContract } from "./store.contract.js";
+
+const reachable = await isPostgresReachable();
+const schemas: string[] = [];
+afterAll(async () => {
+  if (reachable) for (const s of schemas) await dropSchema(s);
+});
+
+function makeStore(): Promise<PostgresStore> {
+  const schema = uniqueSchemaName();
+  schemas.push(schema);
+  return Promise.resolve(new PostgresStore({ connectionString: PG_URL, schema }));
+}
+
+describe.skipIf(!reachable)("PostgresStore", () => {
+  describeStoreContract("PostgresStore (schema per test)", makeStore);
+
+  it("applies migrations once when two stores migrate the same schema at the same time", async () => {
+    const schema = uniqueSchemaName();
+    schemas.push(schema);
+    const stores = [0, 1, 2].map(() => new PostgresStore({ connectionString: PG_URL, schema }));
+    try {
+      await Promise.all(stores.map((s) => s.migrate()));
+      const { rows } = await runAdminSql(`SELECT version FROM ${schema}.schema_migrations`);
+      expect(rows.map((r) => r.version)).toEqual([1]);
+      for (const s of stores) expect(await s.migrationsApplied()).toBe(true);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+
+  it("openStore opens a postgres:// URL", async () => {
+    const store = await openStore(PG_URL);
+    try {
+      expect(store.backend).toBe("postgres");
+      await store.ping();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("rejects an unsafe schema name", () => {
+    expect(() => new PostgresStore({ connectionString: PG_URL, schema: "x; DROP TABLE y" })).toThrow(/schema name/);
+  });
+});
