@@ -56,8 +56,9 @@ export function resolveOperation(method: string, pathname: string): Operation | 
   const [hub, collection, id, ...rest] = segments;
   if (rest.length > 0) return unknown;
   const tail = id === undefined || id === "" ? undefined : id;
-  if (collection in NOT_IMPLEMENTED) return nhErrors.notImplemented(NOT_IMPLEMENTED[collection]);
-  if (collection === "installations" && tail !== undefined && method in INSTALLATION_OPS) {
+  const key = collection.toLowerCase();
+  if (Object.hasOwn(NOT_IMPLEMENTED, key)) return nhErrors.notImplemented(NOT_IMPLEMENTED[key]);
+  if (collection === "installations" && tail !== undefined && Object.hasOwn(INSTALLATION_OPS, method)) {
     return { name: INSTALLATION_OPS[method], hub, id: tail, right: "Listen" };
   }
   if (collection === "messages") {
