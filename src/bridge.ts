@@ -22,8 +22,9 @@ import { createLogger } from "./observability/logger.js";
 import { createMetrics, createMetricsMiddleware, recordDeliveryAttempt } from "./observability/metrics.js";
 import { createRequestLogMiddleware } from "./observability/request-log.js";
 import { createTracingMiddleware } from "./observability/tracing-middleware.js";
-import { serializeTraceContext, startTracing } from "./observability/tracing.js";
+import { serializeTraceContext, startTracing, type Tracing } from "./observability/tracing.js";
 import { createMetricsRouter } from "./observability/metrics-router.js";
+import { traceDelivery, traceSender } from "./observability/traced-delivery.js";
 import { createOutboxWorker, type OutboxWorker } from "./outbox/worker.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/store.js";
@@ -31,6 +32,8 @@ import { readFileSync } from "node:fs";
 
 export interface BridgeOverrides {
   logger?: Logger;
+  /** Tests pass tracing with an in-memory exporter; otherwise OTEL_EXPORTER_OTLP_ENDPOINT decides. */
+  tracing?: Tracing;
   now?: () => Date;
   fetch?: typeof fetch;
 }
@@ -63,7 +66,7 @@ function buildAuthenticate(c: Config, o: BridgeOverrides): Authenticate {
 export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<RunningBridge> {
   const now = o.now ?? (() => new Date());
   const logger = o.logger ?? createLogger({ level: c.LOG_LEVEL, base: { service: c.OTEL_SERVICE_NAME } });
-  const tracing = startTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
+  const tracing = o.tracing ?? startTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
   const closers: Array<() => Promise<void>> = [];
 
   let connectionString = c.NOTIFICATIONHUBS_CONNECTION_STRING;
@@ -93,7 +96,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   } else {
     const cs = connectionString ?? "";
     const client = createHubClient({ connectionString: cs, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp: endpointIsHttp(cs) });
-    sender = createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now });
+    sender = traceSender(createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now }), tracing?.tracer);
     if (c.DELIVERY_MODE === "outbox") {
       store = await openStore(c.DATABASE_URL);
       await store.migrate();
@@ -120,7 +123,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   if (store && sender) {
     worker = createOutboxWorker({
       store,
-      send: createDeliverFn({ store, sender }),
+      send: traceDelivery(createDeliverFn({ store, sender }), tracing?.tracer),
       now,
       owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
       batchSize: c.OUTBOX_BATCH_SIZE,

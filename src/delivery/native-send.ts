@@ -26,4 +26,6 @@ export interface NativeSend {
   body: string;
   /** When set, the send is scheduled (deferred iOS fallback) at this instant. */
   scheduledAt?: string;
+  /** Correlation with the accepting request, carried through the outbox; never sent to NH. */
+  trace?: { requestId: string; traceparent?: string };
 }

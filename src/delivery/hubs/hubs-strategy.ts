@@ -88,7 +88,7 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): Previewi
             id: newId(),
             platform: s.platform,
             purpose: s.purpose,
-            send: s,
+            send: { ...s, trace: { requestId: ctx.requestId, traceparent: ctx.traceparent } },
             dueAt: s.scheduledAt ? new Date(s.scheduledAt) : now,
           })),
         },
