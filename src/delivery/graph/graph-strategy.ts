@@ -36,6 +36,8 @@ export function createGraphStrategy(o: GraphStrategyOptions): DeliveryStrategy {
     name: "graph",
     async checkReady() {
       if (o.auth.kind === "app") await o.auth.token();
+      // Any HTTP answer means Graph is reachable; only a network failure or timeout is not ready.
+      await doFetch(o.baseUrl, { method: "HEAD", signal: AbortSignal.timeout(Math.min(o.timeoutMs, 5000)) });
     },
     async submit(_n, ctx): Promise<SubmitAnswer> {
       const headers: Record<string, string> = {
