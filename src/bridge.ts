@@ -173,6 +173,11 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   const host = c.HOST.includes(":") ? `[${c.HOST}]` : c.HOST;
 
   let shuttingDown: Promise<void> | undefined;
+  // While draining, answer on busy keep-alive connections with `Connection: close`: a client that
+  // keeps reusing its connection (load, a probe polling /readyz) would otherwise hold server.close() open.
+  server.prependListener("request", (_req, res) => {
+    if (shuttingDown) res.setHeader("Connection", "close");
+  });
   const shutdown = () =>
     (shuttingDown ??= (async () => {
       health.markShuttingDown();

@@ -19,8 +19,9 @@ function callerKey(res: Response, ip: string | undefined): string {
  */
 export function limitRate(o: { perMinute: number; status: number; now: () => Date }): RequestHandler {
   if (o.perMinute <= 0) return (_req, _res, next) => next();
+  const windowSeconds = 60;
   return rateLimit({
-    windowMs: 60_000,
+    windowMs: windowSeconds * 1000,
     limit: o.perMinute,
     standardHeaders: "draft-6",
     legacyHeaders: false,
@@ -29,7 +30,8 @@ export function limitRate(o: { perMinute: number; status: number; now: () => Dat
     validate: { keyGeneratorIpFallback: false },
     handler: (req, _res, next) => {
       const reset = (req as unknown as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
-      const seconds = reset ? Math.max(1, Math.ceil((reset.getTime() - o.now().getTime()) / 1000)) : 60;
+      // The library's windows run on the wall clock, o.now may not: a wait is never longer than one window.
+      const seconds = reset ? Math.min(windowSeconds, Math.max(1, Math.ceil((reset.getTime() - o.now().getTime()) / 1000))) : windowSeconds;
       next(errors.throttled(o.status, seconds));
     },
   });

@@ -1,0 +1,35 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+
+/**
+ * A minimal Notification Hubs stand-in: every POST .../messages is answered 201 with the headers the
+ * SDK reads (Location, TrackingId) and nothing is checked, so the bench measures the bridge, not an
+ * emulator. GET /_count reports how many sends arrived; any other GET is 404 (readiness probe).
+ */
+let sends = 0;
+const server = createServer((req, res) => {
+  if (req.method === "GET" && req.url === "/_count") {
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sends }));
+    return;
+  }
+  req.resume();
+  req.on("end", () => {
+    if (req.method === "POST" && req.url?.includes("/messages")) {
+      sends++;
+      const id = sends.toString(36);
+      res.writeHead(201, {
+        Location: `https://bench.servicebus.windows.net/bench/messages/${id}?api-version=2020-06`,
+        TrackingId: `bench-${id}`,
+        "x-ms-correlation-request-id": `corr-${id}`,
+        "Content-Length": "0",
+      }).end();
+      return;
+    }
+    res.writeHead(404, { "Content-Length": "0" }).end();
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, "127.0.0.1", () => {
+  console.log(`READY ${(server.address() as AddressInfo).port}`);
+});
+process.on("SIGTERM", () => server.close(() => process.exit(0)));

@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, spawnTs, waitForHttp, type Child } from "./children.js";
+import { createBenchDatabase } from "./postgres-db.js";
+import { sampleMemory } from "./proc-memory.js";
+
+export type Backend = "sqlite" | "postgres";
+
+export interface BridgeChildOptions {
+  backend: Backend;
+  /** Connection string of the NH sink. */
+  connectionString: string;
+  /** Added to (and overriding) the bridge's environment, e.g. OUTBOX_BATCH_SIZE. */
+  env?: Record<string, string>;
+  /** Write a V8 CPU profile of the bridge into this directory when it exits. */
+  cpuProfDir?: string;
+}
+
+export interface BridgeChild {
+  url: string;
+  pid: number;
+  /** Stops the bridge (SIGTERM, graceful), removes its database; resolves with peak RSS (VmHWM) in MB. */
+  stop(): Promise<number>;
+}
+
+/** The bridge's environment for a bench run: loopback, no auth, no rate limit, quiet logs. */
+export function bridgeEnv(port: number, databaseUrl: string, connectionString: string): Record<string, string> {
+  return {
+    PORT: String(port),
+    HOST: "127.0.0.1",
+    LOG_LEVEL: "warn",
+    AUTH_MODE: "none",
+    RATE_LIMIT_PER_MINUTE: "0",
+    DELIVERY_MODE: "outbox",
+    DATABASE_URL: databaseUrl,
+    NOTIFICATIONHUBS_CONNECTION_STRING: connectionString,
+    NOTIFICATION_HUB_NAME: "bench",
+  };
+}
+
+/** Starts `node --import tsx src/main.ts` on a fresh SQLite file or a fresh PostgreSQL database. */
+export async function startBridgeChild(o: BridgeChildOptions): Promise<BridgeChild> {
+  const port = await freePort();
+  let databaseUrl: string;
+  let cleanup: () => Promise<void>;
+  if (o.backend === "sqlite") {
+    const dir = mkdtempSync(join(tmpdir(), "gnb-bench-"));
+    databaseUrl = `sqlite:${join(dir, "bridge.db")}`;
+    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const db = await createBenchDatabase();
+    databaseUrl = db.url;
+    cleanup = db.drop;
+  }
+  const nodeArgs = o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  let child: Child | undefined;
+  try {
+    child = spawnTs("src/main.ts", { ...bridgeEnv(port, databaseUrl, o.connectionString), ...o.env }, nodeArgs);
+    const url = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${url}/healthz`, 20_000, child);
+    const memory = sampleMemory(child.pid);
+    const running = child;
+    return {
+      url,
+      pid: child.pid,
+      async stop() {
+        const peak = memory.stop();
+        await running.stop(15_000);
+        await cleanup();
+        return peak;
+      },
+    };
+  } catch (e) {
+    await child?.stop();
+    await cleanup();
+    throw e;
+  }
+}

@@ -1,0 +1,38 @@
+import { spawnTs } from "./children.js";
+import { runLoad, type LoadResult } from "./load.js";
+import { sampleMemory } from "./proc-memory.js";
+
+/** Floor (a): the same load against a bare node:http server in a child process. */
+export async function runBareFloor(o: { connections: number; durationS: number; warmS: number }): Promise<LoadResult & { peakRssMb: number }> {
+  const child = spawnTs("bench/children/bare-server.ts", {});
+  try {
+    const url = `http://127.0.0.1:${await child.line("READY ", 20_000)}`;
+    const memory = sampleMemory(child.pid);
+    await runLoad({ url, connections: o.connections, durationS: o.warmS, runTag: "bare-warm" });
+    const load = await runLoad({ url, connections: o.connections, durationS: o.durationS, runTag: "bare" });
+    return { ...load, peakRssMb: memory.stop() };
+  } finally {
+    await child.stop();
+  }
+}
+
+export interface SdkFloor {
+  sendsPerSec: number;
+  sent: number;
+  failed: number;
+  concurrency: number;
+}
+
+/** Floor (b): the SDK client in its own process, sending the same native payloads to the sink. */
+export async function runSdkFloor(o: { connectionString: string; durationS: number; concurrency: number }): Promise<SdkFloor> {
+  const child = spawnTs("bench/children/sdk-sender.ts", {
+    CONNECTION_STRING: o.connectionString,
+    DURATION_MS: String(o.durationS * 1000),
+    CONCURRENCY: String(o.concurrency),
+  });
+  try {
+    return JSON.parse(await child.line("RESULT ", 30_000 + o.durationS * 1000)) as SdkFloor;
+  } finally {
+    await child.stop();
+  }
+}

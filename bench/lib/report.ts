@@ -1,0 +1,94 @@
+import type { Backend } from "./bridge-child.js";
+import type { SdkFloor } from "./floors.js";
+import type { LoadResult } from "./load.js";
+import type { FixedRateResult, MaxAcceptResult } from "./scenarios.js";
+
+export interface BenchResults {
+  date: string;
+  commit: string;
+  machine: string;
+  command: string;
+  settings: string;
+  bare: LoadResult & { peakRssMb: number };
+  sdk: SdkFloor;
+  backends: Partial<Record<Backend, { max: MaxAcceptResult; fixed: FixedRateResult }>>;
+}
+
+export const TARGETS = { acceptedPerSec: 3000, ofBare: 0.5, p99AtFixedMs: 20, peakRssMb: 150 };
+
+const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
+const ms = (n: number): string => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : Math.round(n)} ms` : "n/a");
+const mark = (ok: boolean): string => (ok ? "✅" : "❌");
+
+export function checkTargets(r: BenchResults, b: Backend): Array<{ name: string; ok: boolean }> {
+  const x = r.backends[b];
+  if (!x) return [];
+  return [
+    { name: `≥ ${int(TARGETS.acceptedPerSec)} accepted/s`, ok: x.max.load.acceptedPerSec >= TARGETS.acceptedPerSec },
+    { name: `≥ ${TARGETS.ofBare} of bare node:http`, ok: x.max.load.acceptedPerSec / r.bare.acceptedPerSec >= TARGETS.ofBare },
+    { name: "outbox keeps pace at 1,000/s × 3 platforms", ok: x.fixed.keepsPace },
+    { name: `p99 accept < ${TARGETS.p99AtFixedMs} ms at 1,000/s`, ok: x.fixed.load.p99Ms < TARGETS.p99AtFixedMs },
+    { name: `peak RSS < ${TARGETS.peakRssMb} MB`, ok: Math.max(x.max.peakRssMb, x.fixed.peakRssMb) < TARGETS.peakRssMb },
+  ];
+}
+
+/** Metrics as rows, backends as columns (markdown; also what the console shows). */
+export function formatTable(r: BenchResults): string {
+  const backends = Object.keys(r.backends) as Backend[];
+  const cell = (f: (x: { max: MaxAcceptResult; fixed: FixedRateResult }) => string) => backends.map((b) => f(r.backends[b]!));
+  const rows: Array<[string, string[], string]> = [
+    ["accepted/s at max rate", cell((x) => int(x.max.load.acceptedPerSec)), `≥ ${int(TARGETS.acceptedPerSec)}`],
+    [`… share of bare node:http (${int(r.bare.acceptedPerSec)}/s)`, cell((x) => (x.max.load.acceptedPerSec / r.bare.acceptedPerSec).toFixed(2)), `≥ ${TARGETS.ofBare}`],
+    ["accept p50 / p99 at max rate", cell((x) => `${ms(x.max.load.p50Ms)} / ${ms(x.max.load.p99Ms)}`), ""],
+    ["delivered/s during max-rate load", cell((x) => int(x.max.deliveredDuringLoadPerSec)), ""],
+    ["delivered/s draining after it (no accepts)", cell((x) => int(x.max.drainPerSec)), `SDK floor ${int(r.sdk.sendsPerSec)}`],
+    ["accept p50 / p99 at 1,000/s", cell((x) => `${ms(x.fixed.load.p50Ms)} / ${ms(x.fixed.load.p99Ms)}`), `p99 < ${TARGETS.p99AtFixedMs} ms`],
+    ["accepted/s at 1,000/s", cell((x) => int(x.fixed.load.acceptedPerSec)), "1,000"],
+    ["delivered/s at 1,000/s (offered)", cell((x) => `${int(x.fixed.deliveredPerSec)} (${int(x.fixed.offeredDeliveriesPerSec)})`), "= offered"],
+    ["outbox pending start → end (max)", cell((x) => `${int(x.fixed.backlogStart)} → ${int(x.fixed.backlogEnd)} (${int(x.fixed.backlogMax)})`), "not growing"],
+    ["oldest due at end / drained after load", cell((x) => `${x.fixed.oldestDueAgeEndS.toFixed(1)} s / ${x.fixed.drainAfterS === undefined ? "> 10 s" : `${x.fixed.drainAfterS.toFixed(1)} s`}`), ""],
+    ["outbox keeps pace", cell((x) => (x.fixed.keepsPace ? "yes" : "no")), "yes"],
+    ["peak RSS (VmHWM) max / 1,000/s runs", cell((x) => `${int(x.max.peakRssMb)} / ${int(x.fixed.peakRssMb)} MB`), `< ${TARGETS.peakRssMb} MB`],
+    ["non-2xx + errors (max / fixed)", cell((x) => `${x.max.load.non2xx + x.max.load.errors} / ${x.fixed.load.non2xx + x.fixed.load.errors}`), "0"],
+  ];
+  const names = backends.map((b) => (b === "sqlite" ? "SQLite" : "PostgreSQL"));
+  return [
+    `| metric | ${names.join(" | ")} | target |`,
+    `|---|${names.map(() => "--:").join("|")}|---|`,
+    ...rows.map(([name, cells, target]) => `| ${name} | ${cells.join(" | ")} | ${target} |`),
+  ].join("\n");
+}
+
+export function formatFloors(r: BenchResults): string {
+  return [
+    `- Floor (a), bare node:http answering 201 to the same body, same load: ${int(r.bare.acceptedPerSec)} req/s, p50 ${ms(r.bare.p50Ms)}, p99 ${ms(r.bare.p99Ms)}, peak RSS ${int(r.bare.peakRssMb)} MB.`,
+    `- Floor (b), @azure/notification-hubs client alone sending the same native payloads to the same sink (${r.sdk.concurrency} in flight): ${int(r.sdk.sendsPerSec)} sends/s (${r.sdk.failed} failed).`,
+  ].join("\n");
+}
+
+export function formatTargets(r: BenchResults): string {
+  return (Object.keys(r.backends) as Backend[])
+    .map((b) => `- ${b === "sqlite" ? "SQLite" : "PostgreSQL"}: ${checkTargets(r, b).map((t) => `${mark(t.ok)} ${t.name}`).join("; ")}`)
+    .join("\n");
+}
+
+/** The generated section of docs/benchmarks.md. */
+export function formatResultsSection(r: BenchResults): string {
+  return [
+    `Run ${r.date} on commit \`${r.commit}\`, ${r.machine}.`,
+    "",
+    "```sh",
+    r.command,
+    "```",
+    "",
+    r.settings,
+    "",
+    formatTable(r),
+    "",
+    formatFloors(r),
+    "",
+    "Targets:",
+    "",
+    formatTargets(r),
+  ].join("\n");
+}

@@ -1,0 +1,113 @@
+import { startBridgeChild, type Backend } from "./bridge-child.js";
+import { PLATFORMS_PER_REQUEST } from "./legacy-request.js";
+import { runLoad, type LoadResult } from "./load.js";
+import { readSinkSends, sampleOutbox, startOutboxSampling, type OutboxSample } from "./probes.js";
+
+export interface BenchContext {
+  sinkUrl: string;
+  sinkConnectionString: string;
+  bridgeEnv: Record<string, string>;
+  cpuProfDir?: string;
+  durations: { maxS: number; fixedS: number; warmS: number };
+  connections: number;
+  fixedRate: number;
+}
+
+export interface MaxAcceptResult {
+  load: LoadResult;
+  /** Sink sends per second while the load ran (the worker competes with the API for CPU). */
+  deliveredDuringLoadPerSec: number;
+  /** Sink sends per second once the load stopped: the worker's drain rate with the CPU to itself. */
+  drainPerSec: number;
+  peakRssMb: number;
+}
+
+export interface FixedRateResult {
+  load: LoadResult;
+  deliveredPerSec: number;
+  /** Deliveries the accepted requests asked for, per second. */
+  offeredDeliveriesPerSec: number;
+  backlogStart: number;
+  backlogEnd: number;
+  backlogMax: number;
+  oldestDueAgeEndS: number;
+  /** Seconds after the load until the outbox was empty (undefined: not within the bound). */
+  drainAfterS?: number;
+  keepsPace: boolean;
+  peakRssMb: number;
+  samples: OutboxSample[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits (bounded) until the outbox is empty; resolves with the seconds it took, or undefined. */
+async function waitForEmptyOutbox(bridgeUrl: string, sinkUrl: string, boundS: number): Promise<number | undefined> {
+  const started = performance.now();
+  while (performance.now() - started < boundS * 1000) {
+    const s = await sampleOutbox(bridgeUrl, sinkUrl, started);
+    if (s.pending === 0) return (performance.now() - started) / 1000;
+    await sleep(200);
+  }
+  return undefined;
+}
+
+/** Scenario 1: as many accepts as `connections` connections can get for maxS seconds. */
+export async function runMaxAccept(backend: Backend, c: BenchContext): Promise<MaxAcceptResult> {
+  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir });
+  try {
+    await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.warmS, runTag: `${backend}-max-warm` });
+    const before = await readSinkSends(c.sinkUrl);
+    const load = await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.maxS, runTag: `${backend}-max` });
+    const atEnd = await readSinkSends(c.sinkUrl);
+    const drainS = 5;
+    await sleep(drainS * 1000);
+    const drained = await readSinkSends(c.sinkUrl);
+    return {
+      load,
+      deliveredDuringLoadPerSec: (atEnd - before) / load.seconds,
+      drainPerSec: (drained - atEnd) / drainS,
+      peakRssMb: await bridge.stop(),
+    };
+  } catch (e) {
+    await bridge.stop();
+    throw e;
+  }
+}
+
+/** Scenario 2: a steady `fixedRate` requests/s; does the outbox keep pace? */
+export async function runFixedRate(backend: Backend, c: BenchContext): Promise<FixedRateResult> {
+  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir });
+  try {
+    await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.warmS, overallRate: c.fixedRate / 2, runTag: `${backend}-fixed-warm` });
+    await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
+    const sampling = startOutboxSampling(bridge.url, c.sinkUrl, 1000);
+    const before = await readSinkSends(c.sinkUrl);
+    const load = await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.fixedS, overallRate: c.fixedRate, runTag: `${backend}-fixed` });
+    const after = await readSinkSends(c.sinkUrl);
+    const samples = await sampling.stop();
+    const drainAfterS = await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
+    const offeredDeliveriesPerSec = (load.ok * PLATFORMS_PER_REQUEST) / load.seconds;
+    const deliveredPerSec = (after - before) / load.seconds;
+    const pending = samples.map((s) => s.pending).filter(Number.isFinite);
+    const last = samples[samples.length - 1];
+    const backlogEnd = last?.pending ?? NaN;
+    return {
+      load,
+      deliveredPerSec,
+      offeredDeliveriesPerSec,
+      backlogStart: samples[0]?.pending ?? NaN,
+      backlogEnd,
+      backlogMax: Math.max(...pending),
+      oldestDueAgeEndS: last?.oldestDueAgeS ?? NaN,
+      drainAfterS,
+      // Keeping pace: (nearly) everything accepted was sent within the window and no more than one
+      // second of work is queued at the end.
+      keepsPace: deliveredPerSec >= 0.97 * offeredDeliveriesPerSec && backlogEnd <= offeredDeliveriesPerSec,
+      peakRssMb: await bridge.stop(),
+      samples,
+    };
+  } catch (e) {
+    await bridge.stop();
+    throw e;
+  }
+}

@@ -1,0 +1,84 @@
+import { execSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { Backend } from "./lib/bridge-child.js";
+import { REPO_ROOT, spawnTs } from "./lib/children.js";
+import { writeResults } from "./lib/doc.js";
+import { runBareFloor, runSdkFloor } from "./lib/floors.js";
+import { formatFloors, formatResultsSection, formatTable, formatTargets, type BenchResults } from "./lib/report.js";
+import { runFixedRate, runMaxAccept, type BenchContext } from "./lib/scenarios.js";
+
+/**
+ * `npm run bench [-- --write] [--quick] [--backends=sqlite,postgres] [--env KEY=VALUE ...] [--profile]`
+ * Drives the bridge (a child process) with autocannon over loopback, against a minimal NH sink.
+ */
+const { values: args } = parseArgs({
+  options: {
+    write: { type: "boolean", default: false },
+    quick: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
+    backends: { type: "string", default: "sqlite,postgres" },
+    env: { type: "string", multiple: true, default: [] },
+    connections: { type: "string", default: "50" },
+    rate: { type: "string", default: "1000" },
+  },
+});
+
+const backends = args.backends.split(",").map((b) => b.trim()) as Backend[];
+for (const b of backends) if (b !== "sqlite" && b !== "postgres") throw new Error(`unknown backend '${b}'`);
+const bridgeEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+const durations = args.quick ? { maxS: 5, fixedS: 8, warmS: 1 } : { maxS: 10, fixedS: 15, warmS: 2 };
+const connections = Number(args.connections);
+const fixedRate = Number(args.rate);
+const cpuProfDir = args.profile ? join(REPO_ROOT, ".tmp", "bench-profiles") : undefined;
+if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
+
+const log = (s: string) => console.error(`[bench] ${s}`);
+
+const sink = spawnTs("bench/children/nh-sink.ts", {});
+try {
+  const sinkUrl = `http://127.0.0.1:${await sink.line("READY ", 20_000)}`;
+  // The key is never checked by the sink; the SDK only needs a well-formed one to sign with.
+  const sinkConnectionString = `Endpoint=${sinkUrl}/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=${Buffer.alloc(32, 7).toString("base64")}`;
+  const ctx: BenchContext = { sinkUrl, sinkConnectionString, bridgeEnv, cpuProfDir, durations, connections, fixedRate };
+
+  log(`floor (a): bare node:http, ${connections} connections, ${durations.maxS} s`);
+  const bare = await runBareFloor({ connections, durationS: durations.maxS, warmS: durations.warmS });
+  log(`floor (b): SDK sender, 32 in flight, 5 s`);
+  const sdk = await runSdkFloor({ connectionString: sinkConnectionString, durationS: 5, concurrency: 32 });
+
+  const results: BenchResults = {
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    commit: execSync("git rev-parse --short HEAD", { cwd: REPO_ROOT, encoding: "utf8" }).trim(),
+    machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}; load generator, bridge, sink and PostgreSQL share those cores`,
+    command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, ""),
+    settings: [
+      `Scenario 1: autocannon, ${connections} connections, ${durations.maxS} s (after ${durations.warmS} s warm-up), the recorded raw body to windows/ios/android, a fresh X-UNS-ID per request.`,
+      `Scenario 2: the same at a fixed ${fixedRate.toLocaleString("en-US")} requests/s for ${durations.fixedS} s (${(3 * fixedRate).toLocaleString("en-US")} deliveries/s offered); outbox sampled from GET /metrics every second.`,
+      `Each scenario gets a fresh bridge process (\`node --import tsx src/main.ts\`, LOG_LEVEL=warn, RATE_LIMIT_PER_MINUTE=0, AUTH_MODE=none) and a fresh database (SQLite temp file / a new PostgreSQL database, dropped after); NH is a minimal sink (node:http answering 201 with Location/TrackingId, checking nothing).`,
+      `Bridge env overrides: ${Object.keys(bridgeEnv).length ? Object.entries(bridgeEnv).map(([k, v]) => `${k}=${v}`).join(", ") : "none (defaults)"}.`,
+    ].join("\n"),
+    bare,
+    sdk,
+    backends: {},
+  };
+
+  for (const backend of backends) {
+    log(`${backend}: scenario 1, max accept rate`);
+    const max = await runMaxAccept(backend, ctx);
+    log(`${backend}: scenario 2, ${fixedRate}/s`);
+    const fixed = await runFixedRate(backend, ctx);
+    results.backends[backend] = { max, fixed };
+    log(`${backend}: pending samples ${fixed.samples.map((s) => s.pending).join(" ")}`);
+  }
+
+  console.log(`\n${formatTable(results)}\n\n${formatFloors(results)}\n\nTargets:\n${formatTargets(results)}\n`);
+  if (args.write) {
+    writeResults(join(REPO_ROOT, "docs", "benchmarks.md"), formatResultsSection(results));
+    log("wrote docs/benchmarks.md");
+  }
+} finally {
+  await sink.stop();
+}

@@ -1,0 +1,108 @@
+import type { Installation } from "@azure/notification-hubs";
+import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
+import type { FaultSpec } from "../../src/emulator/emulator.js";
+import type { RecordedDelivery } from "../../src/emulator/model.js";
+import { startEmulator, type RunningEmulator } from "../../src/emulator/server.js";
+
+/** NOTIFICATION_HUB_NAME's default: the spawned bridges use it. */
+export const HUB = "bridge";
+
+/** One installation per platform, registered through the SDK the way devices do. */
+export function devicesOf(userId: string): Installation[] {
+  return [
+    { installationId: `${userId}-iphone`, platform: "apns", pushChannel: "a1b2c3d4".repeat(8), userId },
+    { installationId: `${userId}-pixel`, platform: "fcmv1", pushChannel: `fcm-token-${userId}`, userId },
+    { installationId: `${userId}-surface`, platform: "wns", pushChannel: `https://db5.notify.windows.com/?token=${userId}`, userId },
+    {
+      installationId: `${userId}-edge`, platform: "browser", userId,
+      pushChannel: { endpoint: `https://fcm.googleapis.com/fcm/send/${userId}`, p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", auth: "tBHItJI5svbpez7KI4CCXg" },
+    },
+  ];
+}
+
+export interface DeviceHub {
+  emulator: RunningEmulator;
+  connectionString: string;
+  register(userId: string): Promise<string[]>;
+  setFaults(spec: FaultSpec | undefined): Promise<void>;
+  /** Recorded deliveries grouped by the bridge notification id found in their payload. */
+  deliveriesByBridgeId(): Map<string, RecordedDelivery[]>;
+  close(): Promise<void>;
+}
+
+/** An emulator in the test process that the spawned bridges send to. */
+export async function startDeviceHub(): Promise<DeviceHub> {
+  const emulator = await startEmulator({ port: 0 });
+  const connectionString = emulator.connectionString();
+  const admin = createHubClient({ connectionString, hubName: HUB, allowInsecureHttp: true });
+  return {
+    emulator,
+    connectionString,
+    async register(userId) {
+      const devices = devicesOf(userId);
+      for (const d of devices) await admin.createOrUpdateInstallation(d);
+      return devices.map((d) => d.installationId);
+    },
+    // Through the control API, as an operator would inject them.
+    async setFaults(spec) {
+      const url = `${emulator.url}/_emulator/api/hubs/${HUB}/faults`;
+      const res = spec
+        ? await fetch(url, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(spec) })
+        : await fetch(url, { method: "DELETE" });
+      if (!res.ok) throw new Error(`setting faults failed: ${res.status} ${await res.text()}`);
+    },
+    deliveriesByBridgeId() {
+      const byId = new Map<string, RecordedDelivery[]>();
+      for (const d of emulator.emulator.view.listDeliveries({ hub: HUB })) {
+        const id = readBridgeId(d);
+        if (!id) throw new Error(`delivery ${d.id} (${d.platform}) carries no gnb id: ${d.body.slice(0, 200)}`);
+        byId.set(id, [...(byId.get(id) ?? []), d]);
+      }
+      return byId;
+    },
+    close: () => emulator.close(),
+  };
+}
+
+/** The bridge id from the metadata each platform carries (docs/mapping.md): `gnb.id` or FCM's `gnb_id`. */
+export function readBridgeId(d: RecordedDelivery): string | undefined {
+  switch (d.platform) {
+    case "apns":
+    case "browser":
+      return (JSON.parse(d.body) as { gnb?: { id?: string } }).gnb?.id;
+    case "fcmv1":
+      return (JSON.parse(d.body) as { message?: { data?: { gnb_id?: string } } }).message?.data?.gnb_id;
+    case "wns": {
+      const launch = /launch="([^"]*)"/.exec(d.body)?.[1];
+      return launch ? (JSON.parse(unescapeXml(launch)) as { gnb?: { id?: string } }).gnb?.id : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function unescapeXml(s: string): string {
+  return s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
+
+export interface DeliveryTally {
+  /** Accepted notifications with at least one device that never received them. */
+  missing: string[];
+  /** Recorded deliveries beyond the first per (notification, device). */
+  duplicates: number;
+  /** Notifications delivered that were never answered 201 (committed just before a crash). */
+  unanswered: number;
+}
+
+/** Compares what devices received with the ids the bridge accepted. */
+export function tallyDeliveries(byId: Map<string, RecordedDelivery[]>, accepted: Iterable<string>, devices: string[]): DeliveryTally {
+  const acceptedSet = new Set(accepted);
+  const missing = [...acceptedSet].filter((id) => {
+    const got = new Set((byId.get(id) ?? []).map((d) => d.installationId));
+    return devices.some((device) => !got.has(device));
+  });
+  let duplicates = 0;
+  for (const records of byId.values()) duplicates += records.length - new Set(records.map((d) => d.installationId)).size;
+  const unanswered = [...byId.keys()].filter((id) => !acceptedSet.has(id)).length;
+  return { missing, duplicates, unanswered };
+}

@@ -1,0 +1,76 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { baseBridgeEnv, makeSqliteUrl, spawnBridge, type BridgeProcess } from "./bridge-process.js";
+import { startDeviceHub, tallyDeliveries, type DeviceHub } from "./device-hub.js";
+import { acceptedIds, runLoad, type PostResult } from "./legacy-load.js";
+import { listAllDeliveries, statesByNotification, waitForOutboxDrained } from "./outbox-view.js";
+import { watchReadiness } from "./readiness-probe.js";
+
+const SHUTDOWN_TIMEOUT_MS = 5000;
+const SIGTERM_AFTER_ACCEPTED = 60;
+const SENT_EVERYWHERE = ["android:sent", "ios:sent", "webpush:sent", "windows:sent"];
+
+let hub: DeviceHub | undefined;
+const bridges: BridgeProcess[] = [];
+afterEach(async () => {
+  await Promise.all(bridges.splice(0).map((b) => b.kill()));
+  await hub?.close();
+});
+
+describe("issue 6: SIGTERM during load", () => {
+  it("answers every request completely, exits 0 within SHUTDOWN_TIMEOUT_MS and loses nothing accepted", { timeout: 60_000 }, async () => {
+    hub = await startDeviceHub();
+    const devices = await hub.register("drain-user");
+    // NH latency keeps sends in flight when the signal comes, so the worker drain is exercised.
+    await hub.setFaults({ latencyMs: 200 });
+    const env = { ...baseBridgeEnv(hub.connectionString, makeSqliteUrl()), SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), OUTBOX_CONCURRENCY: "8" };
+    const first = await spawnBridge(env);
+    bridges.push(first);
+    const readiness = watchReadiness(first.url);
+
+    let signalledAt: number | undefined;
+    const results = await runLoad({
+      urlFor: () => first.url, unsId: "drain-user", total: 2000, concurrency: 16, tag: "drain",
+      onResult: (_r, counts) => {
+        if (counts.accepted >= SIGTERM_AFTER_ACCEPTED && signalledAt === undefined) {
+          signalledAt = Date.now();
+          first.child.kill("SIGTERM");
+        }
+      },
+    });
+    const exit = await first.exited;
+    const exitMs = Date.now() - signalledAt!;
+    const readinessSeen = await readiness.stop();
+
+    expect({ exit, tail: exit.code === 0 ? [] : first.lines().slice(-8) }).toEqual({ exit: { code: 0, signal: null }, tail: [] });
+    expect(exitMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
+    const lines = first.lines();
+    expect(lines.some((l) => l.msg === "shutdown complete")).toBe(true);
+    // The only error lines allowed are the request lines of /readyz answering 503 while draining.
+    expect(lines.filter((l) => l.level === "error" && !(l.msg === "request" && l.route === "/readyz" && l.status === 503))).toEqual([]);
+    // Every answer that arrived is whole: a 201 with an id. Anything else was a clean connection error.
+    const incomplete = results.filter((r): r is Exclude<PostResult, { kind: "accepted" | "connection-error" }> => r.kind === "broken" || r.kind === "answered");
+    expect(incomplete).toEqual([]);
+    const accepted = acceptedIds(results);
+    expect(accepted.length).toBeGreaterThanOrEqual(SIGTERM_AFTER_ACCEPTED);
+    const sentBeforeRestart = hub.emulator.emulator.view.listDeliveries({}).length;
+
+    await hub.setFaults(undefined);
+    const second = await spawnBridge(env);
+    bridges.push(second);
+    const drainMs = await waitForOutboxDrained(second.url, 30_000);
+    const states = statesByNotification(await listAllDeliveries(second.url));
+    const notFullySent = accepted.filter((id) => JSON.stringify((states.get(id) ?? []).sort()) !== JSON.stringify(SENT_EVERYWHERE));
+    expect(notFullySent).toEqual([]);
+    const tally = tallyDeliveries(hub.deliveriesByBridgeId(), accepted, devices);
+    expect(tally.missing).toEqual([]);
+    // A graceful stop finishes or releases every claim it holds, so nothing is sent twice.
+    expect(tally.duplicates).toBe(0);
+
+    const connectionErrors = results.filter((r) => r.kind === "connection-error");
+    console.log(
+      `[graceful] accepted(201)=${accepted.length} connection-errors=${connectionErrors.length} (${[...new Set(connectionErrors.map((r) => (r as { code: string }).code))].join(",")}) ` +
+        `SIGTERM→exit=${exitMs} ms (limit ${SHUTDOWN_TIMEOUT_MS}) device-deliveries before restart=${sentBeforeRestart} after=${hub.emulator.emulator.view.listDeliveries({}).length - sentBeforeRestart} ` +
+        `(drained in ${drainMs} ms) duplicates=${tally.duplicates} unanswered-but-stored=${tally.unanswered} readyz during drain=${readinessSeen.join(",") || "not observed"}`,
+    );
+  });
+});
