@@ -143,6 +143,19 @@ describe("hubs strategy end to end (direct mode)", () => {
     }
   });
 
+  it("never lets the SDK retry a send by itself (one throttled answer is the answer)", async () => {
+    f.emulator.emulator.setFaults(HUB, { throttle: { retryAfterSeconds: 1, count: 1 } });
+    try {
+      const got = await receivedDuring("alice", async () => {
+        const res = await request(app).post("/beta/me/notifications").set("X-UNS-ID", "alice").send({ ...RECORDED_VISUAL, targetPolicy: { platformTypes: ["ios"] } });
+        expect(res.status).toBe(503);
+      });
+      expect(got).toHaveLength(0); // an SDK retry would have got through after the single 429
+    } finally {
+      f.emulator.emulator.setFaults(HUB, undefined);
+    }
+  });
+
   it("turns an NH server error into a Graph-shaped 502", async () => {
     f.emulator.emulator.setFaults(HUB, { serverError: { status: 500 } });
     try {

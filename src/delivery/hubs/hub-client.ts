@@ -1,5 +1,5 @@
-import { NotificationHubsClient } from "@azure/notification-hubs";
-import type { PipelinePolicy } from "@azure/core-rest-pipeline";
+import { NotificationHubsClient, type NotificationHubsClientOptions } from "@azure/notification-hubs";
+import { emulatorClientOptions, isHttpEndpoint } from "../../emulator/client-options.js";
 
 export interface HubClientOptions {
   connectionString: string;
@@ -8,27 +8,14 @@ export interface HubClientOptions {
   allowInsecureHttp: boolean;
 }
 
-/** Marks every request as allowed over http: core-rest-pipeline refuses http otherwise. */
-const allowHttpPolicy: PipelinePolicy = {
-  name: "gnbAllowInsecureHttp",
-  sendRequest: (request, next) => {
-    request.allowInsecureConnection = true;
-    return next(request);
-  },
-};
-
 /**
  * The SDK client with its own retries turned off: its default pipeline retries POST sends on
  * 429/503/5xx, which can push twice. The bridge's outbox owns retries.
  */
 export function createHubClient(o: HubClientOptions): NotificationHubsClient {
-  return new NotificationHubsClient(o.connectionString, o.hubName, {
-    retryOptions: { maxRetries: 0 },
-    additionalPolicies: o.allowInsecureHttp ? [{ policy: allowHttpPolicy, position: "perCall" }] : [],
-  });
+  const options: NotificationHubsClientOptions = { retryOptions: { maxRetries: 0 } };
+  return new NotificationHubsClient(o.connectionString, o.hubName, o.allowInsecureHttp ? emulatorClientOptions(options) : options);
 }
 
 /** http endpoints are allowed when the connection string points at loopback or config opted in. */
-export function endpointIsHttp(connectionString: string): boolean {
-  return /Endpoint=http:\/\//i.test(connectionString);
-}
+export const endpointIsHttp = isHttpEndpoint;

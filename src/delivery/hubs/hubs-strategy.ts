@@ -73,7 +73,10 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): Previewi
       };
 
       if (o.mode.kind === "direct") {
-        await Promise.all(sends.map((s) => o.sender.send(s)));
+        // Settle every send before answering, so no send outlives the request that made it.
+        const results = await Promise.allSettled(sends.map((s) => o.sender.send(s)));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        if (failed) throw failed.reason;
         return answer(stored);
       }
 
