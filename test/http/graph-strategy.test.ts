@@ -107,3 +107,27 @@ describe("graph strategy: forwards to Graph and relays its answer", () => {
     expect(graph.calls.length).toBe(before);
   });
 });
+
+describe("graph strategy with a certificate credential", () => {
+  it("gets its app token with a signed client assertion instead of a secret", async () => {
+    const { generateKeyPairSync, createHash } = await import("node:crypto");
+    const { publicKey, privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    const entra = await startFakeEntra({ tenantId: TENANT, clientId: CLIENT, clientSecret: "unused", certificatePublicKeyPem: publicKey.export({ type: "spki", format: "pem" }).toString() });
+    const graph = await startFakeGraph(() => ({ status: 201, body: { id: "z" } }));
+    try {
+      const token = createGraphTokenProvider({
+        tenantId: TENANT, clientId: CLIENT, authorityHost: "https://login.microsoftonline.com", networkClient: entra.networkClient,
+        certificate: { privateKeyPem: privateKey.export({ type: "pkcs8", format: "pem" }).toString(), thumbprintSha256: createHash("sha256").update("cert").digest("hex") },
+      });
+      const app = testApp({ strategy: createGraphStrategy({ baseUrl: graph.url, timeoutMs: 5000, auth: { kind: "app", token } }) });
+      const res = await request(app).post("/beta/me/notifications").set("X-UNS-ID", "u").send(RECORDED_RAW);
+      expect(res.status).toBe(201);
+      expect(entra.tokenRequests[0].get("client_assertion")).toEqual(expect.any(String));
+      expect(entra.tokenRequests[0].get("client_secret")).toBeNull();
+      expect(graph.calls[0].headers.authorization).toBe("Bearer graph-app-token-1");
+    } finally {
+      await graph.close();
+      await entra.close();
+    }
+  });
+});

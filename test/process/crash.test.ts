@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { baseBridgeEnv, makeSqliteUrl, spawnBridge, type BridgeProcess } from "./bridge-process.js";
-import { startDeviceHub, tallyDeliveries, type DeviceHub } from "./device-hub.js";
-import { acceptedIds, runLoad } from "./legacy-load.js";
+import { expectedDevices, startDeviceHub, tallyDeliveries, type DeviceHub } from "./device-hub.js";
+import { acceptedIds, acceptedTargets, runLoad } from "./legacy-load.js";
 import { listAllDeliveries, statesByNotification, waitForOutboxDrained } from "./outbox-view.js";
 
 const PLANNED = 200;
@@ -27,7 +27,7 @@ describe("issue 4: SIGKILL mid-load, restart on the same SQLite file", () => {
 
     let killedAt: number | undefined;
     const results = await runLoad({
-      urlFor: () => first.url, unsId: "crash-user", total: PLANNED, concurrency: 20, tag: "crash",
+      urlFor: () => first.url, unsIdFor: () => "crash-user", total: PLANNED, concurrency: 20, tag: "crash",
       onResult: (_r, counts) => {
         if (counts.accepted >= KILL_AFTER_ACCEPTED && killedAt === undefined) {
           killedAt = Date.now();
@@ -52,7 +52,7 @@ describe("issue 4: SIGKILL mid-load, restart on the same SQLite file", () => {
     const states = statesByNotification(await listAllDeliveries(second.url));
     const notFullySent = accepted.filter((id) => JSON.stringify((states.get(id) ?? []).sort()) !== JSON.stringify(SENT_EVERYWHERE));
     expect(notFullySent).toEqual([]);
-    const tally = tallyDeliveries(hub.deliveriesByBridgeId(), accepted, devices);
+    const tally = tallyDeliveries(hub.deliveriesByBridgeId(), expectedDevices(acceptedTargets(results)));
     expect(tally.missing).toEqual([]);
 
     const total = hub.emulator.emulator.view.listDeliveries({}).length;

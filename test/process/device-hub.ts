@@ -94,15 +94,19 @@ export interface DeliveryTally {
   unanswered: number;
 }
 
-/** Compares what devices received with the ids the bridge accepted. */
-export function tallyDeliveries(byId: Map<string, RecordedDelivery[]>, accepted: Iterable<string>, devices: string[]): DeliveryTally {
-  const acceptedSet = new Set(accepted);
-  const missing = [...acceptedSet].filter((id) => {
+/** Compares what devices received with what was accepted: notification id → the devices it targets. */
+export function tallyDeliveries(byId: Map<string, RecordedDelivery[]>, expected: Map<string, string[]>): DeliveryTally {
+  const missing = [...expected].filter(([id, devices]) => {
     const got = new Set((byId.get(id) ?? []).map((d) => d.installationId));
     return devices.some((device) => !got.has(device));
-  });
+  }).map(([id]) => id);
   let duplicates = 0;
   for (const records of byId.values()) duplicates += records.length - new Set(records.map((d) => d.installationId)).size;
-  const unanswered = [...byId.keys()].filter((id) => !acceptedSet.has(id)).length;
+  const unanswered = [...byId.keys()].filter((id) => !expected.has(id)).length;
   return { missing, duplicates, unanswered };
+}
+
+/** The devices each accepted notification should reach, from the user it was sent for. */
+export function expectedDevices(targets: Map<string, string>): Map<string, string[]> {
+  return new Map([...targets].map(([id, unsId]) => [id, devicesOf(unsId).map((d) => d.installationId)]));
 }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { baseBridgeEnv, makeSqliteUrl, spawnBridge, type BridgeProcess } from "./bridge-process.js";
-import { startDeviceHub, tallyDeliveries, type DeviceHub } from "./device-hub.js";
-import { acceptedIds, runLoad, type PostResult } from "./legacy-load.js";
+import { expectedDevices, startDeviceHub, tallyDeliveries, type DeviceHub } from "./device-hub.js";
+import { acceptedIds, acceptedTargets, runLoad, type PostResult } from "./legacy-load.js";
 import { listAllDeliveries, statesByNotification, waitForOutboxDrained } from "./outbox-view.js";
 import { watchReadiness } from "./readiness-probe.js";
 
@@ -19,7 +19,7 @@ afterEach(async () => {
 describe("issue 6: SIGTERM during load", () => {
   it("answers every request completely, exits 0 within SHUTDOWN_TIMEOUT_MS and loses nothing accepted", { timeout: 60_000 }, async () => {
     hub = await startDeviceHub();
-    const devices = await hub.register("drain-user");
+    await hub.register("drain-user");
     // NH latency keeps sends in flight when the signal comes, so the worker drain is exercised.
     await hub.setFaults({ latencyMs: 200 });
     const env = { ...baseBridgeEnv(hub.connectionString, makeSqliteUrl()), SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), OUTBOX_CONCURRENCY: "8" };
@@ -29,7 +29,7 @@ describe("issue 6: SIGTERM during load", () => {
 
     let signalledAt: number | undefined;
     const results = await runLoad({
-      urlFor: () => first.url, unsId: "drain-user", total: 2000, concurrency: 16, tag: "drain",
+      urlFor: () => first.url, unsIdFor: () => "drain-user", total: 2000, concurrency: 16, tag: "drain",
       onResult: (_r, counts) => {
         if (counts.accepted >= SIGTERM_AFTER_ACCEPTED && signalledAt === undefined) {
           signalledAt = Date.now();
@@ -61,7 +61,7 @@ describe("issue 6: SIGTERM during load", () => {
     const states = statesByNotification(await listAllDeliveries(second.url));
     const notFullySent = accepted.filter((id) => JSON.stringify((states.get(id) ?? []).sort()) !== JSON.stringify(SENT_EVERYWHERE));
     expect(notFullySent).toEqual([]);
-    const tally = tallyDeliveries(hub.deliveriesByBridgeId(), accepted, devices);
+    const tally = tallyDeliveries(hub.deliveriesByBridgeId(), expectedDevices(acceptedTargets(results)));
     expect(tally.missing).toEqual([]);
     // A graceful stop finishes or releases every claim it holds, so nothing is sent twice.
     expect(tally.duplicates).toBe(0);

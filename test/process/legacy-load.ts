@@ -2,7 +2,7 @@ import { Agent, request } from "node:http";
 
 /** How one POST ended, judged from the bytes the client actually got. */
 export type PostResult =
-  | { kind: "accepted"; id: string }
+  | { kind: "accepted"; id: string; unsId: string }
   /** A complete answer other than 201 (status and body kept for the failure message). */
   | { kind: "answered"; status: number; body: string }
   /** No response head arrived: refused, reset or closed before answering. */
@@ -38,13 +38,13 @@ export function postNotification(baseUrl: string, unsId: string, body: unknown, 
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("aborted", () => resolve({ kind: "broken", status, reason: "aborted mid-body" }));
       res.on("error", (e) => resolve({ kind: "broken", status, reason: e.message }));
-      res.on("end", () => resolve(judgeAnswer(status, res.headers["content-length"], Buffer.concat(chunks))));
+      res.on("end", () => resolve(judgeAnswer(status, res.headers["content-length"], Buffer.concat(chunks), unsId)));
     });
     req.end(payload);
   });
 }
 
-function judgeAnswer(status: number, contentLength: string | undefined, raw: Buffer): PostResult {
+function judgeAnswer(status: number, contentLength: string | undefined, raw: Buffer, unsId: string): PostResult {
   if (contentLength !== undefined && Number(contentLength) !== raw.length)
     return { kind: "broken", status, reason: `content-length ${contentLength} but ${raw.length} bytes` };
   const text = raw.toString("utf8");
@@ -55,14 +55,15 @@ function judgeAnswer(status: number, contentLength: string | undefined, raw: Buf
     return { kind: "broken", status, reason: `not JSON: ${text.slice(0, 80)}` };
   }
   const id = (parsed as { id?: unknown }).id;
-  if (status === 201) return typeof id === "string" && GUID.test(id) ? { kind: "accepted", id } : { kind: "broken", status, reason: "201 without an id" };
+  if (status === 201) return typeof id === "string" && GUID.test(id) ? { kind: "accepted", id, unsId } : { kind: "broken", status, reason: "201 without an id" };
   return { kind: "answered", status, body: text.slice(0, 300) };
 }
 
 export interface LoadOptions {
   /** Where each request goes (round-robin across bridges, say). */
   urlFor: (n: number) => string;
-  unsId: string;
+  /** The X-UNS-ID of request n (the bridge serialises accepts per target, so spread them for throughput). */
+  unsIdFor: (n: number) => string;
   total: number;
   concurrency: number;
   /** A prefix making appNotificationIds unique per run (same id + new content would replace). */
@@ -86,7 +87,7 @@ export async function runLoad(o: LoadOptions): Promise<PostResult[]> {
   const lane = async () => {
     while (!halted && next < o.total) {
       const n = next++;
-      const r = await postNotification(o.urlFor(n), o.unsId, aVisualNotification(`${o.tag}-${n}`, new Date()), agent);
+      const r = await postNotification(o.urlFor(n), o.unsIdFor(n), aVisualNotification(`${o.tag}-${n}`, new Date()), agent);
       results.push(r);
       counts.settled++;
       if (r.kind === "accepted") counts.accepted++;
@@ -103,3 +104,7 @@ export async function runLoad(o: LoadOptions): Promise<PostResult[]> {
 }
 
 export const acceptedIds = (results: PostResult[]): string[] => results.flatMap((r) => (r.kind === "accepted" ? [r.id] : []));
+
+/** Accepted notification id → the X-UNS-ID it was sent for. */
+export const acceptedTargets = (results: PostResult[]): Map<string, string> =>
+  new Map(results.flatMap((r) => (r.kind === "accepted" ? [[r.id, r.unsId] as const] : [])));

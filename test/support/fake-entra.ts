@@ -1,4 +1,5 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from "@azure/msal-node";
+import { compactVerify, importSPKI } from "jose";
 import { listen, readBody, type Listening } from "./listen.js";
 
 export interface FakeEntra extends Listening {
@@ -11,7 +12,7 @@ export interface FakeEntra extends Listening {
  * A faithful stand-in for the Entra ID v2 token endpoint: instance discovery, OpenID metadata and
  * the client-credentials grant, with Entra's error shape for a wrong secret.
  */
-export async function startFakeEntra(o: { tenantId: string; clientId: string; clientSecret: string; expiresIn?: number }): Promise<FakeEntra> {
+export async function startFakeEntra(o: { tenantId: string; clientId: string; clientSecret: string; expiresIn?: number; certificatePublicKeyPem?: string }): Promise<FakeEntra> {
   const tokenRequests: URLSearchParams[] = [];
   const authority = `https://login.microsoftonline.com/${o.tenantId}`;
   const server = await listen(async (req, res) => {
@@ -38,7 +39,7 @@ export async function startFakeEntra(o: { tenantId: string; clientId: string; cl
     if (url.pathname.endsWith("/oauth2/v2.0/token") && req.method === "POST") {
       const form = new URLSearchParams(await readBody(req));
       tokenRequests.push(form);
-      if (form.get("client_id") !== o.clientId || form.get("client_secret") !== o.clientSecret) {
+      if (form.get("client_id") !== o.clientId || !(await clientAuthenticated(form))) {
         res.statusCode = 401;
         res.end(JSON.stringify({ error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided.", error_codes: [7000215] }));
         return;
@@ -49,6 +50,20 @@ export async function startFakeEntra(o: { tenantId: string; clientId: string; cl
     res.statusCode = 404;
     res.end("{}");
   });
+
+  /** A client secret, or a client assertion (certificate credential) signed with the registered key. */
+  async function clientAuthenticated(form: URLSearchParams): Promise<boolean> {
+    if (form.get("client_secret") !== null) return form.get("client_secret") === o.clientSecret;
+    const assertion = form.get("client_assertion");
+    if (!assertion || !o.certificatePublicKeyPem || form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") return false;
+    try {
+      const { payload } = await compactVerify(assertion, await importSPKI(o.certificatePublicKeyPem, "PS256"));
+      const claims = JSON.parse(Buffer.from(payload).toString("utf8")) as { iss?: string; sub?: string; aud?: string };
+      return claims.iss === o.clientId && claims.sub === o.clientId && String(claims.aud).endsWith("/oauth2/v2.0/token");
+    } catch {
+      return false;
+    }
+  }
 
   const toLoopback = (u: string) => {
     const parsed = new URL(u);
