@@ -55,7 +55,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(createNotificationRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, publicBaseUrl: d.publicBaseUrl, currentTraceparent: d.currentTraceparent, accept }));
   app.use(createPreviewRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, accept, newId: d.newId }));
   if (d.store) {
-    app.use(createStatusRouter({ store: d.store, now: d.now, authenticate }));
+    app.use(createStatusRouter({ store: d.store, now: d.now, authenticate, appHosts: d.appHosts }));
     app.use(createAdminRouter({ store: d.store, now: d.now, guard: requireAdmin({ adminToken: d.adminToken, authMode: d.authMode }) }));
   }
 

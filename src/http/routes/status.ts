@@ -1,5 +1,6 @@
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
+import { authorizeTargetHost, type AppHostRules } from "../../auth/app-hosts.js";
 import { errors } from "../../errors.js";
 import { GRAPH_JSON } from "../../legacy/response.js";
 import type { DeliveryRecord, Store } from "../../store/store.js";
@@ -37,14 +38,23 @@ const ackBody = z.object({
  * POST /beta/me/notifications/{id}/acknowledge: the app on a device confirms it got the raw push
  * (authorised by the per-notification token in the metadata, not by a bearer token).
  */
-export function createStatusRouter(o: { store: Store; now: () => Date; authenticate: RequestHandler }): Router {
+export function createStatusRouter(o: { store: Store; now: () => Date; authenticate: RequestHandler; appHosts?: AppHostRules }): Router {
   const r = Router();
   r.route("/beta/me/notifications/:id")
     .get(o.authenticate, async (req: Request, res: Response) => {
       const found = await o.store.getNotification(String(req.params.id));
       if (!found) throw errors.notFound(`Notification '${String(req.params.id).slice(0, 64)}'`);
       const caller = callerOf(res);
-      if (caller.kind === "delegated" && found.notification.unsId !== caller.userObjectId) throw errors.notFound(`Notification '${req.params.id}'`);
+      const notFound = () => errors.notFound(`Notification '${String(req.params.id).slice(0, 64)}'`);
+      if (caller.kind === "delegated" && found.notification.unsId !== caller.userObjectId) throw notFound();
+      // A caller sees only notifications for hosts it may post for; others do not exist for it.
+      if (o.appHosts) {
+        try {
+          authorizeTargetHost(caller, found.notification.body.targetHostName, o.appHosts);
+        } catch {
+          throw notFound();
+        }
+      }
       const base = (found.notification.response as { body?: Record<string, unknown> } | undefined)?.body ?? {};
       const body = { ...base, status: found.notification.state === "replaced" ? "replaced" : "active", replacedBy: found.notification.replacedBy ?? null, deliveries: found.deliveries.map(deliveryView) };
       res.status(200).type(GRAPH_JSON).send(JSON.stringify(body));
