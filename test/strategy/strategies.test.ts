@@ -20,13 +20,18 @@ async function hubsHarness(mode: "direct" | "outbox") {
   const emulator = await startEmulator({ port: 0 });
   const client = createHubClient({ connectionString: emulator.connectionString(), hubName: HUB, allowInsecureHttp: true });
   for (const d of devicesFor("contract-user")) await client.createOrUpdateInstallation(d);
-  const sender = createHubSender(client, { timeoutMs: 2000, now });
+  // The sender trusts a healthy answer for 10 s; each state change moves its clock past that window.
+  let senderTime = RECORDED_NOW.getTime();
+  const sender = createHubSender(client, { timeoutMs: 2000, now: () => new Date(senderTime) });
   const store = mode === "outbox" ? await freshSqliteStore() : undefined;
   const strategy = createNotificationHubsStrategy({ sender, tagTemplate: "$UserId:{unsId}", iosFallbackMode: "immediate", now, mode: store ? { kind: "outbox", store } : { kind: "direct" } });
   const worker = store ? createOutboxWorker({ store, send: createDeliverFn({ store, sender }), now, owner: "contract" }) : undefined;
   return {
     strategy,
-    setUpstreamDown: (down: boolean) => emulator.emulator.setFaults(HUB, down ? { serverError: { status: 503 } } : undefined),
+    setUpstreamDown: (down: boolean) => {
+      senderTime += 10_000;
+      emulator.emulator.setFaults(HUB, down ? { serverError: { status: 503 } } : undefined);
+    },
     upstreamCalls: () => emulator.emulator.view.listDeliveries({ hub: HUB }).length,
     settle: async () => {
       await worker?.runOnce();

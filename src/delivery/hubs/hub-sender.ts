@@ -32,8 +32,12 @@ export function toDeliveryError(e: unknown, now: Date): DeliveryError {
   return new DeliveryError(`${what}${detail}`, { status, retryable, retryAfterMs, cause: e });
 }
 
+/** A healthy answer is trusted this long, so frequent /readyz probes do not spend NH's management quota. */
+const READY_CACHE_MS = 10_000;
+
 /** Sends NativeSends through the SDK exactly as given (headers, body, content type, tags). */
 export function createHubSender(client: NotificationHubsClient, o: { timeoutMs: number; now: () => Date }): HubSender {
+  let readyAt: number | undefined;
   return {
     async send(send, opts) {
       const notification = {
@@ -53,13 +57,16 @@ export function createHubSender(client: NotificationHubsClient, o: { timeoutMs: 
       }
     },
     async checkReady() {
+      const t = o.now().getTime();
+      if (readyAt !== undefined && t - readyAt >= 0 && t - readyAt < READY_CACHE_MS) return;
+      readyAt = undefined;
       try {
         await client.getInstallation("gnb-readiness-probe", { requestOptions: { timeout: o.timeoutMs } });
       } catch (e) {
         const status = (e as RestLikeError).statusCode;
-        if (status === 404) return; // reachable and our key is accepted
-        throw toDeliveryError(e, o.now());
+        if (status !== 404) throw toDeliveryError(e, o.now()); // 404: reachable and our key is accepted
       }
+      readyAt = t;
     },
   };
 }
