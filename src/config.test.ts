@@ -71,6 +71,12 @@ describe("loadConfig", () => {
     expect(p).toContain("AUTH_APP_HOSTS");
   });
 
+  it("refuses a plain-http OpenID metadata URL except on loopback", () => {
+    const entra = { AUTH_MODE: "entra", AUTH_TENANT_ID: "t", AUTH_APP_HOSTS: "{}" };
+    expect(problemsOf({ ...entra, AUTH_OPENID_METADATA_URL: "http://idp.example.com/.well-known/openid-configuration" })[0]).toContain("https");
+    expect(loadConfig({ ...entra, AUTH_OPENID_METADATA_URL: "http://127.0.0.1:9/meta" }).AUTH_OPENID_METADATA_URL).toBe("http://127.0.0.1:9/meta");
+  });
+
   it("reads app-host rules from a file", () => {
     const c = loadConfig({ AUTH_MODE: "entra", AUTH_TENANT_ID: "t1, t2", AUTH_APP_HOSTS_FILE: "/rules.json" }, () => '{"app":["h"]}');
     expect(c.AUTH_TENANT_ID).toEqual(["t1", "t2"]);

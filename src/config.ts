@@ -141,6 +141,8 @@ function crossCheck(c: Raw): string[] {
     if (!c.AUTH_APP_HOSTS && !c.AUTH_APP_HOSTS_FILE)
       p.push('AUTH_APP_HOSTS: AUTH_MODE=entra needs the app-to-host rules, e.g. {"<app id>": ["notifications.contoso.com"]} (or AUTH_APP_HOSTS_FILE)');
   }
+  if (c.AUTH_OPENID_METADATA_URL && !c.AUTH_OPENID_METADATA_URL.startsWith("https://") && !isLoopbackUrl(c.AUTH_OPENID_METADATA_URL))
+    p.push("AUTH_OPENID_METADATA_URL: use https: whoever serves it chooses the keys tokens are checked with (plain http only on loopback)");
   if (c.AUTH_MODE === "none" && !isLoopbackHost(c.HOST) && !c.AUTH_ALLOW_INSECURE)
     p.push(`AUTH_MODE: none lets anyone push to every user; it is allowed only with HOST on loopback (HOST=${c.HOST}). Use AUTH_MODE=entra, or set AUTH_ALLOW_INSECURE=true if you really mean it`);
   if (c.OUTBOX_MAX_BACKOFF_MS < c.OUTBOX_BASE_BACKOFF_MS) p.push("OUTBOX_MAX_BACKOFF_MS: must be at least OUTBOX_BASE_BACKOFF_MS");

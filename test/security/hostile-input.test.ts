@@ -1,4 +1,5 @@
 import { Agent } from "node:http";
+import { connect } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSecuredBridge, type SecuredBridge } from "./bridge-fixture.js";
@@ -94,6 +95,22 @@ describe("hostile input over a real socket", () => {
     expect(({} as Record<string, unknown>)[POLLUTION_MARK]).toBeUndefined();
     expect(b.countNotifications()).toBe(0);
     expect(await countSends()).toBe(0);
+  });
+
+  it("header values with control characters, sent as raw bytes, are refused by Node's parser with 400", async () => {
+    const { port } = new URL(b.bridge.url);
+    for (const value of ["a\x01b", "a\x00b", "a\x7fb", "a\rb"]) {
+      const raw = `POST /beta/me/notifications HTTP/1.1\r\nHost: x\r\nX-UNS-ID: ${value}\r\nContent-Length: 2\r\n\r\n{}`;
+      const answer = await new Promise<string>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        const socket = connect(Number(port), "127.0.0.1", () => socket.end(Buffer.from(raw, "latin1")));
+        socket.on("data", (c: Buffer) => chunks.push(c));
+        socket.on("close", () => resolve(Buffer.concat(chunks).toString("latin1")));
+        socket.on("error", reject);
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    expect(b.countNotifications()).toBe(0);
   });
 
   it("the base body of the generators is itself valid (so each mutation is what gets refused)", async () => {

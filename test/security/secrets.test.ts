@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig, redactConfig } from "../../src/config.js";
-import { makeSigningKey, mintToken } from "../auth/fake-entra.js";
+import { USER_OID, delegatedClaims, makeSigningKey, mintToken } from "../auth/fake-entra.js";
 import { aLegacyNotification } from "../support/test-app.js";
 import { HOST, startSecuredBridge, type SecuredBridge } from "./bridge-fixture.js";
 import { send, type RawAnswer, type RawRequest } from "./http-client.js";
@@ -80,6 +80,8 @@ describe("secrets never reach logs or answers", () => {
     expect((await post(outbox, secretToken(`${(await outbox.tokenFor()).slice(0, -4)}AAAA`))).status).toBe(401);
     expect((await post(outbox, secretToken(await outbox.tokenFor()), `/beta/me/notifications?access_token=${secretToken(await outbox.tokenFor())}`)).status).toBe(201);
 
+    expect((await post(outbox, secretToken(await mintToken(outbox.key, { now: new Date(), claims: delegatedClaims() })))).status).toBe(201);
+
     expect((await call(outbox, { method: "GET", path: "/bridge/deliveries", headers: { Authorization: `Bearer ${ADMIN_TOKEN}` } })).status).toBe(200);
     expect((await call(outbox, { method: "GET", path: "/bridge/deliveries", headers: { Authorization: `Bearer ${ADMIN_TOKEN.slice(0, -1)}X` } })).status).toBe(401);
     secrets.add(`${ADMIN_TOKEN.slice(0, -1)}X`);
@@ -88,6 +90,8 @@ describe("secrets never reach logs or answers", () => {
 
     expect(outbox.log.raw.length).toBeGreaterThan(10);
     expectNoSecretsIn([...seen, ...outbox.log.raw].join("\n"));
+    // Not secrets, but they point at people: no log line names the recipient (X-UNS-ID) or the delegated user (oid).
+    expect(outbox.log.raw.join("\n")).not.toMatch(new RegExp(`uns-alice|${USER_OID}`));
   });
 
   it("the direct bridge: NH failing in the request path (502, 503 with Retry-After)", async () => {
