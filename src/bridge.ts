@@ -184,9 +184,20 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
-      await worker?.stop();
-      for (const close of closers) await close();
-      await tracing?.shutdown();
+      // Each step runs even when an earlier one failed (a store that went away cannot take claims
+      // back: those deliveries are retaken after their lease, so nothing is lost).
+      const steps: Array<[string, () => Promise<void>]> = [
+        ["outbox worker", async () => worker?.stop()],
+        ...closers.map((close, i): [string, () => Promise<void>] => [`resource ${i + 1}`, close]),
+        ["tracing", async () => tracing?.shutdown()],
+      ];
+      for (const [name, step] of steps) {
+        try {
+          await step();
+        } catch (e) {
+          logger.error({ err: e, step: name }, "shutdown step failed; continuing");
+        }
+      }
     })());
 
   return { url: `http://${host}:${port}`, emulatorUrl, connectionString: c.embeddedEmulator ? connectionString : undefined, store, worker, logger, shutdown };

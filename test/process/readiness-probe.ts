@@ -11,8 +11,11 @@ export function probeReadiness(baseUrl: string, agent?: Agent): Promise<string> 
       res.on("data", (c: Buffer) => (text += c.toString("utf8")));
       res.on("end", () => {
         if (res.statusCode === 200) return resolve("200");
-        const body = JSON.parse(text) as { reason?: string };
-        resolve(`${res.statusCode}:${body.reason ?? "checks"}`);
+        try {
+          resolve(`${res.statusCode}:${(JSON.parse(text) as { reason?: string }).reason ?? "checks"}`);
+        } catch {
+          resolve(`${res.statusCode}:unparseable ${text.slice(0, 40)}`);
+        }
       });
     });
     req.end();

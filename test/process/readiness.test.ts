@@ -42,21 +42,28 @@ let bridge: RunningBridge | undefined;
 let proxy: TcpProxy | undefined;
 let database: TestDatabase | undefined;
 afterEach(async () => {
-  await bridge?.shutdown();
-  await proxy?.close();
-  await hub?.close();
-  await database?.drop();
+  // Each step runs even if an earlier one fails, so no database is left behind.
+  const steps = [() => bridge?.shutdown(), () => proxy?.close(), () => hub?.close(), () => database?.drop()];
+  const outcomes = [];
+  for (const step of steps) outcomes.push(await Promise.resolve().then(step).then(() => undefined, (e: unknown) => e));
   bridge = proxy = hub = database = undefined;
+  const failure = outcomes.find((e) => e !== undefined);
+  if (failure) throw failure;
 });
 
+/** The bridge's clock: real time plus an offset a test can move forward (past cached probe results). */
+let clockOffsetMs = 0;
+const now = () => new Date(Date.now() + clockOffsetMs);
+
 async function startWith(databaseUrl: string): Promise<RunningBridge> {
+  clockOffsetMs = 0;
   hub = await startDeviceHub();
   await hub.register("ready-user");
   const config = loadConfig({
     PORT: "0", NOTIFICATIONHUBS_CONNECTION_STRING: hub.connectionString, DATABASE_URL: databaseUrl,
     LOG_LEVEL: "silent", RATE_LIMIT_PER_MINUTE: "0", OUTBOX_POLL_INTERVAL_MS: "20",
   });
-  bridge = await startBridge(config);
+  bridge = await startBridge(config, { now });
   return bridge;
 }
 
@@ -88,6 +95,7 @@ describe("issue 6: metrics and probes of a running bridge", () => {
     expect((await readyz(b)).status).toBe(200);
     await hub!.close();
     hub = undefined;
+    clockOffsetMs += 60_000; // past the time a healthy NH answer is trusted
     const r = await readyz(b);
     expect(r.status).toBe(503);
     expect(r.body.status).toBe("not-ready");
@@ -106,8 +114,9 @@ describe("issue 6: metrics and probes of a running bridge", () => {
     expect(r.body.checks["notification-hubs"]).toBe("ok");
     expect(r.body.checks.store).toMatch(/not open|closed/i);
     expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
-    // With the store gone the worker cannot release its claims, so shutdown rejects (main then exits 1).
-    await expect(b.shutdown()).rejects.toThrow(/not open/);
+    // With the store gone the worker cannot release its claims; shutdown logs that and still
+    // finishes (the claims are retaken after their lease, so nothing is lost).
+    await expect(b.shutdown()).resolves.toBeUndefined();
     bridge = undefined;
   });
 
@@ -121,7 +130,7 @@ describe("issue 6: metrics and probes of a running bridge", () => {
     const r = await readyz(b);
     expect(r.status).toBe(503);
     expect(r.body.checks["notification-hubs"]).toBe("ok");
-    expect(r.body.checks.store).toMatch(/ECONNREFUSED|connect|terminated|timed out/i);
+    expect(r.body.checks.store).toMatch(/ECONNREFUSED|ECONNRESET|connect|terminated|timed out/i);
     expect(r.body.checks.store).not.toContain(database.url); // reasons never echo the connection string
     const metrics = await scrape(b); // /metrics still answers while the store is away
     expect(metrics.get('gnb_http_requests_total{route="/readyz",method="GET",status="503",strategy="hubs"}')).toBe(1);
