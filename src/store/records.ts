@@ -90,3 +90,17 @@ export function deliveryValues(
 ): unknown[] {
   return [d.id, notificationId, d.platform, d.purpose, JSON.stringify(d.send), "pending", 0, d.dueAt.getTime(), nowMs, nowMs];
 }
+
+/** Columns each outcome writes; shared by both backends so they record outcomes identically. */
+export const outcomeColumns = {
+  sent: (receipt: { hubNotificationId?: string; trackingId?: string; correlationId?: string }, now: Date) => ({
+    state: "sent", sent_at: now.getTime(), hub_notification_id: receipt.hubNotificationId ?? null,
+    tracking_id: receipt.trackingId ?? null, correlation_id: receipt.correlationId ?? null,
+  }),
+  retry: (o: { error: string; status?: number; nextAttemptAt: Date }) => ({
+    state: "retrying", last_error: o.error, last_status: o.status ?? null, next_attempt_at: o.nextAttemptAt.getTime(),
+  }),
+  final: (o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }) => ({
+    state: o.state, last_error: o.error, last_status: o.status ?? null,
+  }),
+};

@@ -1,24 +1,14 @@
-import type { Installation } from "@azure/notification-hubs";
 import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
 import type { FaultSpec } from "../../src/emulator/emulator.js";
 import type { RecordedDelivery } from "../../src/emulator/model.js";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/server.js";
+import { devicesFor } from "../support/hubs-fixture.js";
 
 /** NOTIFICATION_HUB_NAME's default: the spawned bridges use it. */
 export const HUB = "bridge";
 
 /** One installation per platform, registered through the SDK the way devices do. */
-export function devicesOf(userId: string): Installation[] {
-  return [
-    { installationId: `${userId}-iphone`, platform: "apns", pushChannel: "a1b2c3d4".repeat(8), userId },
-    { installationId: `${userId}-pixel`, platform: "fcmv1", pushChannel: `fcm-token-${userId}`, userId },
-    { installationId: `${userId}-surface`, platform: "wns", pushChannel: `https://db5.notify.windows.com/?token=${userId}`, userId },
-    {
-      installationId: `${userId}-edge`, platform: "browser", userId,
-      pushChannel: { endpoint: `https://fcm.googleapis.com/fcm/send/${userId}`, p256dh: "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM", auth: "tBHItJI5svbpez7KI4CCXg" },
-    },
-  ];
-}
+export const devicesOf = devicesFor;
 
 export interface DeviceHub {
   emulator: RunningEmulator;

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { matchesAckToken } from "../ack-token.js";
 import { loadMigrations, type Migration } from "../migrations.js";
-import { toDeliveryRecord, toNotificationRecord } from "../records.js";
+import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../records.js";
 import type {
   AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
 } from "../store.js";
@@ -78,22 +78,17 @@ export class PostgresStore implements Store {
   }
 
   async markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean> {
-    return this.finish(id, owner, now, {
-      state: "sent", sent_at: now.getTime(), hub_notification_id: receipt.hubNotificationId ?? null,
-      tracking_id: receipt.trackingId ?? null, correlation_id: receipt.correlationId ?? null,
-    });
+    return this.finish(id, owner, now, outcomeColumns.sent(receipt, now));
   }
 
   async markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean> {
-    return this.finish(id, owner, now, {
-      state: "retrying", last_error: o.error, last_status: o.status ?? null, next_attempt_at: o.nextAttemptAt.getTime(),
-    });
+    return this.finish(id, owner, now, outcomeColumns.retry(o));
   }
 
   async markFinal(
     id: string, owner: string, o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }, now: Date,
   ): Promise<boolean> {
-    return this.finish(id, owner, now, { state: o.state, last_error: o.error, last_status: o.status ?? null });
+    return this.finish(id, owner, now, outcomeColumns.final(o));
   }
 
   /** Applies `set` and drops the lease, only while `owner` still holds the claim. */
