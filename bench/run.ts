@@ -1,6 +1,6 @@
 import { execSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { Backend } from "./lib/bridge-child.js";
@@ -23,6 +23,7 @@ const { values: args } = parseArgs({
     env: { type: "string", multiple: true, default: [] },
     connections: { type: "string", default: "50" },
     rate: { type: "string", default: "1000" },
+    entry: { type: "string" },
   },
 });
 
@@ -37,12 +38,13 @@ if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
 
 const log = (s: string) => console.error(`[bench] ${s}`);
 
+const loadBefore = loadavg()[0];
 const sink = spawnTs("bench/children/nh-sink.ts", {});
 try {
   const sinkUrl = `http://127.0.0.1:${await sink.line("READY ", 20_000)}`;
   // The key is never checked by the sink; the SDK only needs a well-formed one to sign with.
   const sinkConnectionString = `Endpoint=${sinkUrl}/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=${Buffer.alloc(32, 7).toString("base64")}`;
-  const ctx: BenchContext = { sinkUrl, sinkConnectionString, bridgeEnv, cpuProfDir, durations, connections, fixedRate };
+  const ctx: BenchContext = { sinkUrl, sinkConnectionString, bridgeEnv, cpuProfDir, entry: args.entry, durations, connections, fixedRate };
 
   log(`floor (a): bare node:http, ${connections} connections, ${durations.maxS} s`);
   const bare = await runBareFloor({ connections, durationS: durations.maxS, warmS: durations.warmS });
@@ -52,12 +54,12 @@ try {
   const results: BenchResults = {
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     commit: execSync("git rev-parse --short HEAD", { cwd: REPO_ROOT, encoding: "utf8" }).trim(),
-    machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}; load generator, bridge, sink and PostgreSQL share those cores`,
+    machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), ${Math.round(totalmem() / 2 ** 30)} GB RAM, Node ${process.version}; load generator, bridge, sink and PostgreSQL share those cores (1-min load average ${loadBefore.toFixed(1)} before the run, ${loadavg()[0].toFixed(1)} after the floors)`,
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, ""),
     settings: [
       `Scenario 1: autocannon, ${connections} connections, ${durations.maxS} s (after ${durations.warmS} s warm-up), the recorded raw body to windows/ios/android, a fresh X-UNS-ID per request.`,
       `Scenario 2: the same at a fixed ${fixedRate.toLocaleString("en-US")} requests/s for ${durations.fixedS} s (${(3 * fixedRate).toLocaleString("en-US")} deliveries/s offered); outbox sampled from GET /metrics every second.`,
-      `Each scenario gets a fresh bridge process (\`node --import tsx src/main.ts\`, LOG_LEVEL=warn, RATE_LIMIT_PER_MINUTE=0, AUTH_MODE=none) and a fresh database (SQLite temp file / a new PostgreSQL database, dropped after); NH is a minimal sink (node:http answering 201 with Location/TrackingId, checking nothing).`,
+      `Each scenario gets a fresh bridge process (\`${args.entry ? `node ${args.entry}` : "node --import tsx src/main.ts"}\`, LOG_LEVEL=warn, RATE_LIMIT_PER_MINUTE=0, AUTH_MODE=none) and a fresh database (SQLite temp file / a new PostgreSQL database, dropped after); NH is a minimal sink (node:http answering 201 with Location/TrackingId, checking nothing).`,
       `Bridge env overrides: ${Object.keys(bridgeEnv).length ? Object.entries(bridgeEnv).map(([k, v]) => `${k}=${v}`).join(", ") : "none (defaults)"}.`,
     ].join("\n"),
     bare,

@@ -4,12 +4,13 @@ import type { AddressInfo } from "node:net";
 /**
  * A minimal Notification Hubs stand-in: every POST .../messages is answered 201 with the headers the
  * SDK reads (Location, TrackingId) and nothing is checked, so the bench measures the bridge, not an
- * emulator. GET /_count reports how many sends arrived; any other GET is 404 (readiness probe).
+ * emulator. GET /_count reports how many sends (and TCP connections) arrived; any other GET is 404 (readiness probe).
  */
 let sends = 0;
+let connections = 0;
 const server = createServer((req, res) => {
   if (req.method === "GET" && req.url === "/_count") {
-    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sends }));
+    res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sends, connections }));
     return;
   }
   req.resume();
@@ -29,6 +30,7 @@ const server = createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 60_000;
+server.on("connection", () => connections++);
 server.listen(0, "127.0.0.1", () => {
   console.log(`READY ${(server.address() as AddressInfo).port}`);
 });

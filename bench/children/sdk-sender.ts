@@ -33,7 +33,10 @@ await Promise.all(Array.from({ length: concurrency }, () => lane(performance.now
 sent = 0;
 failed = 0;
 const started = performance.now();
+const cpu0 = process.cpuUsage();
 await Promise.all(Array.from({ length: concurrency }, () => lane(started + durationMs)));
 const seconds = (performance.now() - started) / 1000;
-console.log(`RESULT ${JSON.stringify({ sendsPerSec: sent / seconds, sent, failed, seconds, concurrency })}`);
+const cpu = process.cpuUsage(cpu0);
+const cpuMsPerSend = (cpu.user + cpu.system) / 1000 / Math.max(1, sent);
+console.log(`RESULT ${JSON.stringify({ sendsPerSec: sent / seconds, sent, failed, seconds, concurrency, cpuMsPerSend })}`);
 process.exit(0);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, spawnTs, waitForHttp, type Child } from "./children.js";
 import { createBenchDatabase } from "./postgres-db.js";
-import { sampleMemory } from "./proc-memory.js";
+import { sampleMemory } from "./proc-stats.js";
 
 export type Backend = "sqlite" | "postgres";
 
@@ -15,6 +15,8 @@ export interface BridgeChildOptions {
   env?: Record<string, string>;
   /** Write a V8 CPU profile of the bridge into this directory when it exits. */
   cpuProfDir?: string;
+  /** Defaults to src/main.ts (through tsx); a compiled main.js runs on plain node. */
+  entry?: string;
 }
 
 export interface BridgeChild {
@@ -56,7 +58,7 @@ export async function startBridgeChild(o: BridgeChildOptions): Promise<BridgeChi
   const nodeArgs = o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : [];
   let child: Child | undefined;
   try {
-    child = spawnTs("src/main.ts", { ...bridgeEnv(port, databaseUrl, o.connectionString), ...o.env }, nodeArgs);
+    child = spawnTs(o.entry ?? "src/main.ts", { ...bridgeEnv(port, databaseUrl, o.connectionString), ...o.env }, nodeArgs);
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/healthz`, 20_000, child);
     const memory = sampleMemory(child.pid);

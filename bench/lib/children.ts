@@ -15,9 +15,10 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** Runs a TypeScript entry point as `node [nodeArgs] --import tsx <entry>` with `env` added. */
+/** Runs an entry point as `node [nodeArgs] --import tsx <entry>` (plain `node` for a .js entry) with `env` added. */
 export function spawnTs(entry: string, env: Record<string, string>, nodeArgs: string[] = []): Child {
-  const proc = spawn(process.execPath, [...nodeArgs, "--import", "tsx", entry], {
+  const loader = entry.endsWith(".js") ? [] : ["--import", "tsx"];
+  const proc = spawn(process.execPath, [...nodeArgs, ...loader, entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],

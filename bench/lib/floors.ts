@@ -1,16 +1,17 @@
 import { spawnTs } from "./children.js";
 import { runLoad, type LoadResult } from "./load.js";
-import { sampleMemory } from "./proc-memory.js";
+import { readCpuMs, sampleMemory } from "./proc-stats.js";
 
 /** Floor (a): the same load against a bare node:http server in a child process. */
-export async function runBareFloor(o: { connections: number; durationS: number; warmS: number }): Promise<LoadResult & { peakRssMb: number }> {
+export async function runBareFloor(o: { connections: number; durationS: number; warmS: number }): Promise<LoadResult & { peakRssMb: number; cpuMsPerRequest: number }> {
   const child = spawnTs("bench/children/bare-server.ts", {});
   try {
     const url = `http://127.0.0.1:${await child.line("READY ", 20_000)}`;
     const memory = sampleMemory(child.pid);
     await runLoad({ url, connections: o.connections, durationS: o.warmS, runTag: "bare-warm" });
+    const cpu0 = readCpuMs(child.pid);
     const load = await runLoad({ url, connections: o.connections, durationS: o.durationS, runTag: "bare" });
-    return { ...load, peakRssMb: memory.stop() };
+    return { ...load, peakRssMb: memory.stop(), cpuMsPerRequest: (readCpuMs(child.pid) - cpu0) / load.ok };
   } finally {
     await child.stop();
   }
@@ -21,6 +22,7 @@ export interface SdkFloor {
   sent: number;
   failed: number;
   concurrency: number;
+  cpuMsPerSend: number;
 }
 
 /** Floor (b): the SDK client in its own process, sending the same native payloads to the sink. */

@@ -9,7 +9,7 @@ export interface BenchResults {
   machine: string;
   command: string;
   settings: string;
-  bare: LoadResult & { peakRssMb: number };
+  bare: LoadResult & { peakRssMb: number; cpuMsPerRequest: number };
   sdk: SdkFloor;
   backends: Partial<Record<Backend, { max: MaxAcceptResult; fixed: FixedRateResult }>>;
 }
@@ -18,6 +18,7 @@ export const TARGETS = { acceptedPerSec: 3000, ofBare: 0.5, p99AtFixedMs: 20, pe
 
 const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
 const ms = (n: number): string => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : Math.round(n)} ms` : "n/a");
+const cpu = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)} ms` : "n/a");
 const mark = (ok: boolean): string => (ok ? "✅" : "❌");
 
 export function checkTargets(r: BenchResults, b: Backend): Array<{ name: string; ok: boolean }> {
@@ -42,11 +43,14 @@ export function formatTable(r: BenchResults): string {
     ["accept p50 / p99 at max rate", cell((x) => `${ms(x.max.load.p50Ms)} / ${ms(x.max.load.p99Ms)}`), ""],
     ["delivered/s during max-rate load", cell((x) => int(x.max.deliveredDuringLoadPerSec)), ""],
     ["delivered/s draining after it (no accepts)", cell((x) => int(x.max.drainPerSec)), `SDK floor ${int(r.sdk.sendsPerSec)}`],
+    ["bridge CPU per accept, all / accept only (est.)", cell((x) => `${cpu(x.max.cpuMsPerAccept)} / ${cpu(x.max.cpuMsPerAcceptOnly)}`), `bare ${cpu(r.bare.cpuMsPerRequest)}`],
+    ["bridge CPU per delivery", cell((x) => cpu(x.max.cpuMsPerDelivery)), `SDK floor ${cpu(r.sdk.cpuMsPerSend)}`],
     ["accept p50 / p99 at 1,000/s", cell((x) => `${ms(x.fixed.load.p50Ms)} / ${ms(x.fixed.load.p99Ms)}`), `p99 < ${TARGETS.p99AtFixedMs} ms`],
     ["accepted/s at 1,000/s", cell((x) => int(x.fixed.load.acceptedPerSec)), "1,000"],
     ["delivered/s at 1,000/s (offered)", cell((x) => `${int(x.fixed.deliveredPerSec)} (${int(x.fixed.offeredDeliveriesPerSec)})`), "= offered"],
     ["outbox pending start → end (max)", cell((x) => `${int(x.fixed.backlogStart)} → ${int(x.fixed.backlogEnd)} (${int(x.fixed.backlogMax)})`), "not growing"],
     ["oldest due at end / drained after load", cell((x) => `${x.fixed.oldestDueAgeEndS.toFixed(1)} s / ${x.fixed.drainAfterS === undefined ? "> 10 s" : `${x.fixed.drainAfterS.toFixed(1)} s`}`), ""],
+    ["bridge CPU at 1,000/s (cores)", cell((x) => x.fixed.cpuCores.toFixed(2)), "of 2"],
     ["outbox keeps pace", cell((x) => (x.fixed.keepsPace ? "yes" : "no")), "yes"],
     ["peak RSS (VmHWM) max / 1,000/s runs", cell((x) => `${int(x.max.peakRssMb)} / ${int(x.fixed.peakRssMb)} MB`), `< ${TARGETS.peakRssMb} MB`],
     ["non-2xx + errors (max / fixed)", cell((x) => `${x.max.load.non2xx + x.max.load.errors} / ${x.fixed.load.non2xx + x.fixed.load.errors}`), "0"],
@@ -61,8 +65,8 @@ export function formatTable(r: BenchResults): string {
 
 export function formatFloors(r: BenchResults): string {
   return [
-    `- Floor (a), bare node:http answering 201 to the same body, same load: ${int(r.bare.acceptedPerSec)} req/s, p50 ${ms(r.bare.p50Ms)}, p99 ${ms(r.bare.p99Ms)}, peak RSS ${int(r.bare.peakRssMb)} MB.`,
-    `- Floor (b), @azure/notification-hubs client alone sending the same native payloads to the same sink (${r.sdk.concurrency} in flight): ${int(r.sdk.sendsPerSec)} sends/s (${r.sdk.failed} failed).`,
+    `- Floor (a), bare node:http answering 201 to the same body, same load: ${int(r.bare.acceptedPerSec)} req/s, p50 ${ms(r.bare.p50Ms)}, p99 ${ms(r.bare.p99Ms)}, CPU ${cpu(r.bare.cpuMsPerRequest)}/request, peak RSS ${int(r.bare.peakRssMb)} MB.`,
+    `- Floor (b), @azure/notification-hubs client alone sending the same native payloads to the same sink (${r.sdk.concurrency} in flight): ${int(r.sdk.sendsPerSec)} sends/s, CPU ${cpu(r.sdk.cpuMsPerSend)}/send (${r.sdk.failed} failed).`,
   ].join("\n");
 }
 

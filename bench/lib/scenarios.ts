@@ -1,6 +1,7 @@
 import { startBridgeChild, type Backend } from "./bridge-child.js";
 import { PLATFORMS_PER_REQUEST } from "./legacy-request.js";
 import { runLoad, type LoadResult } from "./load.js";
+import { readCpuMs } from "./proc-stats.js";
 import { readSinkSends, sampleOutbox, startOutboxSampling, type OutboxSample } from "./probes.js";
 
 export interface BenchContext {
@@ -8,6 +9,7 @@ export interface BenchContext {
   sinkConnectionString: string;
   bridgeEnv: Record<string, string>;
   cpuProfDir?: string;
+  entry?: string;
   durations: { maxS: number; fixedS: number; warmS: number };
   connections: number;
   fixedRate: number;
@@ -19,6 +21,12 @@ export interface MaxAcceptResult {
   deliveredDuringLoadPerSec: number;
   /** Sink sends per second once the load stopped: the worker's drain rate with the CPU to itself. */
   drainPerSec: number;
+  /** Bridge CPU (user + system) per accepted request during the load, delivery work done meanwhile included. */
+  cpuMsPerAccept: number;
+  /** Bridge CPU per delivery while draining. */
+  cpuMsPerDelivery: number;
+  /** cpuMsPerAccept minus the delivery work done meanwhile (estimated with cpuMsPerDelivery). */
+  cpuMsPerAcceptOnly: number;
   peakRssMb: number;
 }
 
@@ -34,6 +42,8 @@ export interface FixedRateResult {
   /** Seconds after the load until the outbox was empty (undefined: not within the bound). */
   drainAfterS?: number;
   keepsPace: boolean;
+  /** Bridge CPU use during the run, in cores (1 = one core busy). */
+  cpuCores: number;
   peakRssMb: number;
   samples: OutboxSample[];
 }
@@ -53,19 +63,26 @@ async function waitForEmptyOutbox(bridgeUrl: string, sinkUrl: string, boundS: nu
 
 /** Scenario 1: as many accepts as `connections` connections can get for maxS seconds. */
 export async function runMaxAccept(backend: Backend, c: BenchContext): Promise<MaxAcceptResult> {
-  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir });
+  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry });
   try {
     await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.warmS, runTag: `${backend}-max-warm` });
     const before = await readSinkSends(c.sinkUrl);
+    const cpu0 = readCpuMs(bridge.pid);
     const load = await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.maxS, runTag: `${backend}-max` });
+    const cpu1 = readCpuMs(bridge.pid);
     const atEnd = await readSinkSends(c.sinkUrl);
     const drainS = 5;
     await sleep(drainS * 1000);
+    const cpu2 = readCpuMs(bridge.pid);
     const drained = await readSinkSends(c.sinkUrl);
+    const cpuMsPerDelivery = (cpu2 - cpu1) / Math.max(1, drained - atEnd);
     return {
       load,
       deliveredDuringLoadPerSec: (atEnd - before) / load.seconds,
       drainPerSec: (drained - atEnd) / drainS,
+      cpuMsPerAccept: (cpu1 - cpu0) / load.ok,
+      cpuMsPerDelivery,
+      cpuMsPerAcceptOnly: (cpu1 - cpu0 - (atEnd - before) * cpuMsPerDelivery) / load.ok,
       peakRssMb: await bridge.stop(),
     };
   } catch (e) {
@@ -76,13 +93,15 @@ export async function runMaxAccept(backend: Backend, c: BenchContext): Promise<M
 
 /** Scenario 2: a steady `fixedRate` requests/s; does the outbox keep pace? */
 export async function runFixedRate(backend: Backend, c: BenchContext): Promise<FixedRateResult> {
-  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir });
+  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry });
   try {
     await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.warmS, overallRate: c.fixedRate / 2, runTag: `${backend}-fixed-warm` });
     await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
     const sampling = startOutboxSampling(bridge.url, c.sinkUrl, 1000);
     const before = await readSinkSends(c.sinkUrl);
+    const cpu0 = readCpuMs(bridge.pid);
     const load = await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.fixedS, overallRate: c.fixedRate, runTag: `${backend}-fixed` });
+    const cpuCores = (readCpuMs(bridge.pid) - cpu0) / (load.seconds * 1000);
     const after = await readSinkSends(c.sinkUrl);
     const samples = await sampling.stop();
     const drainAfterS = await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
@@ -103,6 +122,7 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
       // Keeping pace: (nearly) everything accepted was sent within the window and no more than one
       // second of work is queued at the end.
       keepsPace: deliveredPerSec >= 0.97 * offeredDeliveriesPerSec && backlogEnd <= offeredDeliveriesPerSec,
+      cpuCores,
       peakRssMb: await bridge.stop(),
       samples,
     };
