@@ -27,6 +27,8 @@ export interface AppDeps {
   adminToken?: string;
   /** Request logging and metrics, run first for every request. */
   observe?: RequestHandler[];
+  /** false for a worker-only process: it serves the operational routers and nothing else. */
+  serveApi?: boolean;
   /** Extra routers mounted before the API (health, metrics). */
   routers?: Router[];
   onError?: (e: AppError, raw: unknown) => void;
@@ -50,6 +52,15 @@ export function createApp(d: AppDeps): express.Express {
   for (const r of d.routers ?? []) app.use(r);
 
   // 4. The legacy API: authenticate, rate-limit per caller, then read the body.
+  if (d.serveApi !== false) mountApi(app, d);
+
+  // 5. Everything else is a Graph-shaped 404; every error leaves through one handler.
+  app.use(notFoundHandler);
+  app.use(createErrorHandler({ maxBodyBytes: d.limits.maxBodyBytes, now: d.now, onError: d.onError }));
+  return app;
+}
+
+function mountApi(app: express.Express, d: AppDeps): void {
   const authenticate = authenticateCaller(d.authenticate);
   const accept = [authenticate, limitRate({ perMinute: d.limits.rateLimitPerMinute, status: d.limits.rateLimitStatus, now: d.now }), ...parseLegacyJson(d.limits.maxBodyBytes)];
   app.use(createNotificationRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, publicBaseUrl: d.publicBaseUrl, currentTraceparent: d.currentTraceparent, accept }));
@@ -58,9 +69,4 @@ export function createApp(d: AppDeps): express.Express {
     app.use(createStatusRouter({ store: d.store, now: d.now, authenticate, appHosts: d.appHosts }));
     app.use(createAdminRouter({ store: d.store, now: d.now, guard: requireAdmin({ adminToken: d.adminToken, authMode: d.authMode }) }));
   }
-
-  // 5. Everything else is a Graph-shaped 404; every error leaves through one handler.
-  app.use(notFoundHandler);
-  app.use(createErrorHandler({ maxBodyBytes: d.limits.maxBodyBytes, now: d.now, onError: d.onError }));
-  return app;
 }

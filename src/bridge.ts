@@ -120,7 +120,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   });
 
   let worker: OutboxWorker | undefined;
-  if (store && sender) {
+  if (store && sender && c.BRIDGE_ROLE !== "api") {
     worker = createOutboxWorker({
       store,
       send: traceDelivery(createDeliverFn({ store, sender }), tracing?.tracer),
@@ -158,6 +158,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     publicBaseUrl: c.PUBLIC_BASE_URL,
     adminToken: c.ADMIN_TOKEN,
     observe: [createRequestLogMiddleware({ logger, strategy: strategy.name }), createMetricsMiddleware(metrics, strategy.name), createTracingMiddleware(tracing?.tracer)],
+    serveApi: c.BRIDGE_ROLE !== "worker",
     routers: [health, createMetricsRouter(metrics)],
     onError: (e, raw) => { if (e.status >= 500) logger.error({ err: raw, code: e.code }, "request failed"); },
     currentTraceparent: tracing ? () => serializeTraceContext() : undefined,

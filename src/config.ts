@@ -29,6 +29,7 @@ const schema = z.object({
   PUBLIC_BASE_URL: z.url({ message: "must be an absolute URL such as https://bridge.example.com" }).optional(),
   BRIDGE_STRATEGY: lower(["hubs", "graph"] as const).default("hubs"),
   DELIVERY_MODE: lower(["outbox", "direct"] as const).default("outbox"),
+  BRIDGE_ROLE: lower(["all", "api", "worker"] as const).default("all"),
   NOTIFICATIONHUBS_CONNECTION_STRING: z.string().min(1).optional(),
   NOTIFICATION_HUB_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/, "use letters, digits, '.', '_' or '-'").default("bridge"),
   NH_ALLOW_INSECURE_HTTP: bool.default(false),
@@ -145,6 +146,10 @@ function crossCheck(c: Raw): string[] {
     p.push("AUTH_OPENID_METADATA_URL: use https: whoever serves it chooses the keys tokens are checked with (plain http only on loopback)");
   if (c.AUTH_MODE === "none" && !isLoopbackHost(c.HOST) && !c.AUTH_ALLOW_INSECURE)
     p.push(`AUTH_MODE: none lets anyone push to every user; it is allowed only with HOST on loopback (HOST=${c.HOST}). Use AUTH_MODE=entra, or set AUTH_ALLOW_INSECURE=true if you really mean it`);
+  if (c.BRIDGE_ROLE !== "all" && (c.DELIVERY_MODE !== "outbox" || c.BRIDGE_STRATEGY !== "hubs"))
+    p.push("BRIDGE_ROLE: api and worker split the durable outbox between processes; they need BRIDGE_STRATEGY=hubs and DELIVERY_MODE=outbox");
+  if (c.BRIDGE_ROLE !== "all" && c.DATABASE_URL.startsWith("sqlite::memory:"))
+    p.push("BRIDGE_ROLE: api and worker processes must share a database file or server, not sqlite::memory:");
   if (c.OUTBOX_MAX_BACKOFF_MS < c.OUTBOX_BASE_BACKOFF_MS) p.push("OUTBOX_MAX_BACKOFF_MS: must be at least OUTBOX_BASE_BACKOFF_MS");
   return p;
 }

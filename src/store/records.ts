@@ -1,6 +1,6 @@
 import type { AcceptedNotification, Platform } from "../legacy/types.js";
 import type { NativeSend } from "../delivery/native-send.js";
-import type { DeliveryPurpose, DeliveryRecord, DeliveryState, NotificationRecord, NotificationState } from "./store.js";
+import type { AcceptInput, DeliveryPurpose, DeliveryRecord, DeliveryState, NotificationRecord, NotificationState } from "./store.js";
 
 /** A row as either driver returns it: pg hands BIGINT back as a string, SQLite as a number. */
 type Row = Record<string, unknown>;
@@ -30,6 +30,25 @@ export function toNotificationRecord(r: Row): NotificationRecord {
     expiresAt: new Date(num(r.expires_at)),
     replacedBy: opt(r.replaced_by),
     state: String(r.state) as NotificationState,
+  };
+}
+
+/** The record of a notification just inserted from `input`, without reading it back. */
+export function insertedNotificationRecord(input: AcceptInput, nowMs: number): NotificationRecord {
+  const n = input.notification;
+  return {
+    id: n.id,
+    unsId: n.unsId,
+    appNotificationId: n.appNotificationId,
+    idempotencyKey: input.idempotencyKey,
+    contentHash: input.contentHash,
+    body: n,
+    response: input.response,
+    ackToken: input.ackToken,
+    createdAt: new Date(nowMs),
+    expiresAt: n.expiresAt,
+    replacedBy: undefined,
+    state: "live",
   };
 }
 

@@ -1,5 +1,6 @@
 import { NotificationHubsClient, type NotificationHubsClientOptions } from "@azure/notification-hubs";
 import { emulatorClientOptions, isHttpEndpoint } from "../../emulator/client-options.js";
+import { cacheSasTokens } from "./sas-token-cache.js";
 
 export interface HubClientOptions {
   connectionString: string;
@@ -14,7 +15,9 @@ export interface HubClientOptions {
  */
 export function createHubClient(o: HubClientOptions): NotificationHubsClient {
   const options: NotificationHubsClientOptions = { retryOptions: { maxRetries: 0 } };
-  return new NotificationHubsClient(o.connectionString, o.hubName, o.allowInsecureHttp ? emulatorClientOptions(options) : options);
+  const client = new NotificationHubsClient(o.connectionString, o.hubName, o.allowInsecureHttp ? emulatorClientOptions(options) : options);
+  cacheSasTokens(client);
+  return client;
 }
 
 /** http endpoints are allowed when the connection string points at loopback or config opted in. */

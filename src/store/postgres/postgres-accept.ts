@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
-import { DELIVERY_COLUMNS, deliveryValues, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
+import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
 
 type Row = Record<string, unknown>;
@@ -43,12 +43,12 @@ export async function acceptInPostgres(c: pg.PoolClient, input: AcceptInput, now
       [nowMs, decision.replaceId],
     );
   }
-  const inserted = await c.query(
-    `INSERT INTO notifications (${NOTIFICATION_COLUMNS.join(", ")}) VALUES (${params(NOTIFICATION_COLUMNS.length)}) RETURNING *`,
+  await c.query(
+    `INSERT INTO notifications (${NOTIFICATION_COLUMNS.join(", ")}) VALUES (${params(NOTIFICATION_COLUMNS.length)})`,
     notificationValues({ ...input, nowMs }),
   );
   await insertDeliveries(c, input, nowMs);
-  return { outcome: decision.kind === "replace" ? "replaced" : "created", notification: toNotificationRecord(inserted.rows[0]) };
+  return { outcome: decision.kind === "replace" ? "replaced" : "created", notification: insertedNotificationRecord(input, nowMs) };
 }
 
 async function insertDeliveries(c: pg.PoolClient, input: AcceptInput, nowMs: number): Promise<void> {

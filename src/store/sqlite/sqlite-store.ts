@@ -1,4 +1,5 @@
 import Database from "better-sqlite3";
+import { prepareCached } from "./statement-cache.js";
 import { matchesAckToken } from "../ack-token.js";
 import { loadMigrations, type Migration } from "../migrations.js";
 import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../records.js";
@@ -35,25 +36,24 @@ export class SqliteStore implements Store {
     this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
     const apply = this.db.transaction((m: Migration) => {
-      if (this.db.prepare("SELECT 1 FROM schema_migrations WHERE version = ?").get(m.version)) return;
+      if (prepareCached(this.db, "SELECT 1 FROM schema_migrations WHERE version = ?").get(m.version)) return;
       this.db.exec(m.sql);
-      this.db
-        .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CAST(unixepoch('subsec') * 1000 AS INTEGER))")
+      prepareCached(this.db, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, CAST(unixepoch('subsec') * 1000 AS INTEGER))")
         .run(m.version, m.name);
     });
     for (const m of migrations) apply.immediate(m);
   }
 
   async ping(): Promise<void> {
-    this.db.prepare("SELECT 1").get();
+    prepareCached(this.db, "SELECT 1").get();
   }
 
   async migrationsApplied(): Promise<boolean> {
     const migrations = await this.loadMigrations();
-    const table = this.db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
+    const table = prepareCached(this.db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
     if (!table) return false;
     const applied = new Set(
-      (this.db.prepare("SELECT version FROM schema_migrations").all() as Row[]).map((r) => Number(r.version)),
+      (prepareCached(this.db, "SELECT version FROM schema_migrations").all() as Row[]).map((r) => Number(r.version)),
     );
     return migrations.every((m) => applied.has(m.version));
   }
@@ -66,16 +66,14 @@ export class SqliteStore implements Store {
     const now = o.now.getTime();
     const claim = this.db.transaction(() => {
       const ids = (
-        this.db
-          .prepare(`UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1, updated_at = @now
+        prepareCached(this.db, `UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1, updated_at = @now
             WHERE id IN (SELECT id FROM deliveries WHERE ${UNFINISHED} AND next_attempt_at <= @now
               AND (lease_owner IS NULL OR lease_expires_at <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
             RETURNING id`)
           .all({ owner: o.owner, until: now + o.leaseMs, now, limit: o.limit }) as Row[]
       ).map((r) => String(r.id));
       if (ids.length === 0) return [];
-      const rows = this.db
-        .prepare(`${SELECT_DELIVERY} WHERE d.id IN (${ids.map(() => "?").join(",")}) ORDER BY d.next_attempt_at, d.id`)
+      const rows = prepareCached(this.db, `${SELECT_DELIVERY} WHERE d.id IN (${ids.map(() => "?").join(",")}) ORDER BY d.next_attempt_at, d.id`)
         .all(...ids) as Row[];
       return rows.map(toDeliveryRecord);
     });
@@ -99,50 +97,45 @@ export class SqliteStore implements Store {
   /** Applies `set` and drops the lease, only while `owner` still holds the claim. */
   private finish(id: string, owner: string, now: Date, set: Record<string, unknown>): boolean {
     const assignments = Object.keys(set).map((k) => `${k} = @${k}`).join(", ");
-    const result = this.db
-      .prepare(`UPDATE deliveries SET ${assignments}, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now_ms
+    const result = prepareCached(this.db, `UPDATE deliveries SET ${assignments}, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now_ms
         WHERE id = @id AND lease_owner = @owner AND ${UNFINISHED}`)
       .run({ ...set, id, owner, now_ms: now.getTime() });
     return result.changes === 1;
   }
 
   async releaseClaims(owner: string, now: Date): Promise<number> {
-    return this.db
-      .prepare(`UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = MAX(attempts - 1, 0), updated_at = ?
+    return prepareCached(this.db, `UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = MAX(attempts - 1, 0), updated_at = ?
         WHERE lease_owner = ? AND ${UNFINISHED}`)
       .run(now.getTime(), owner).changes;
   }
 
   async getNotification(id: string): Promise<{ notification: NotificationRecord; deliveries: DeliveryRecord[] } | undefined> {
-    const row = this.db.prepare("SELECT * FROM notifications WHERE id = ?").get(id) as Row | undefined;
+    const row = prepareCached(this.db, "SELECT * FROM notifications WHERE id = ?").get(id) as Row | undefined;
     if (!row) return undefined;
-    const deliveries = this.db.prepare(`${SELECT_DELIVERY} WHERE d.notification_id = ? ORDER BY d.created_at, d.id`).all(id) as Row[];
+    const deliveries = prepareCached(this.db, `${SELECT_DELIVERY} WHERE d.notification_id = ? ORDER BY d.created_at, d.id`).all(id) as Row[];
     return { notification: toNotificationRecord(row), deliveries: deliveries.map(toDeliveryRecord) };
   }
 
   async listDeliveries(o: { state?: DeliveryState; limit: number; after?: string }): Promise<DeliveryRecord[]> {
-    const rows = this.db
-      .prepare(`${SELECT_DELIVERY} WHERE (@state IS NULL OR d.state = @state) AND (@after IS NULL OR d.id > @after)
+    const rows = prepareCached(this.db, `${SELECT_DELIVERY} WHERE (@state IS NULL OR d.state = @state) AND (@after IS NULL OR d.id > @after)
         ORDER BY d.id LIMIT @limit`)
       .all({ state: o.state ?? null, after: o.after ?? null, limit: o.limit }) as Row[];
     return rows.map(toDeliveryRecord);
   }
 
   async replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined> {
-    const changed = this.db
-      .prepare(`UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL,
+    const changed = prepareCached(this.db, `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL,
         lease_expires_at = NULL, updated_at = @now WHERE id = @id AND state IN ('dead-lettered', 'expired')`)
       .run({ id, now: now.getTime() }).changes;
     if (changed !== 1) return undefined;
-    return toDeliveryRecord(this.db.prepare(`${SELECT_DELIVERY} WHERE d.id = ?`).get(id) as Row);
+    return toDeliveryRecord(prepareCached(this.db, `${SELECT_DELIVERY} WHERE d.id = ?`).get(id) as Row);
   }
 
   async acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult> {
-    const row = this.db.prepare("SELECT ack_token FROM notifications WHERE id = ?").get(o.notificationId) as Row | undefined;
+    const row = prepareCached(this.db, "SELECT ack_token FROM notifications WHERE id = ?").get(o.notificationId) as Row | undefined;
     if (!row) return "not-found";
     if (!matchesAckToken(String(row.ack_token), o.ackToken)) return "bad-token";
-    this.db
-      .prepare(`INSERT INTO acknowledgements (notification_id, installation_id, acknowledged_at)
+    prepareCached(this.db, `INSERT INTO acknowledgements (notification_id, installation_id, acknowledged_at)
         SELECT @id, @inst, @now WHERE NOT EXISTS (SELECT 1 FROM acknowledgements
           WHERE notification_id = @id AND installation_id IS @inst)`)
       .run({ id: o.notificationId, inst: o.installationId ?? null, now: now.getTime() });
@@ -150,16 +143,14 @@ export class SqliteStore implements Store {
   }
 
   async listAcknowledgedInstallations(notificationId: string): Promise<{ all: boolean; installationIds: string[] }> {
-    const rows = this.db
-      .prepare("SELECT DISTINCT installation_id FROM acknowledgements WHERE notification_id = ? ORDER BY installation_id")
+    const rows = prepareCached(this.db, "SELECT DISTINCT installation_id FROM acknowledgements WHERE notification_id = ? ORDER BY installation_id")
       .all(notificationId) as Row[];
     const installationIds = rows.filter((r) => r.installation_id !== null).map((r) => String(r.installation_id));
     return { all: rows.some((r) => r.installation_id === null), installationIds };
   }
 
   async outboxStats(now: Date): Promise<OutboxStats> {
-    const row = this.db
-      .prepare(`SELECT
+    const row = prepareCached(this.db, `SELECT
           COUNT(*) FILTER (WHERE ${UNFINISHED} AND next_attempt_at <= @now AND (lease_owner IS NULL OR lease_expires_at <= @now)) AS due,
           MIN(next_attempt_at) FILTER (WHERE ${UNFINISHED} AND next_attempt_at <= @now AND (lease_owner IS NULL OR lease_expires_at <= @now)) AS oldest,
           COUNT(*) FILTER (WHERE ${UNFINISHED}) AS pending,
