@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, spawnTs, waitForHttp, type Child } from "./children.js";
 import { createBenchDatabase } from "./postgres-db.js";
-import { sampleMemory } from "./proc-stats.js";
+import { readCpuMs, sampleMemory } from "./proc-stats.js";
 
 export type Backend = "sqlite" | "postgres";
 
@@ -17,11 +17,15 @@ export interface BridgeChildOptions {
   cpuProfDir?: string;
   /** Defaults to src/main.ts (through tsx); a compiled main.js runs on plain node. */
   entry?: string;
+  /** Two processes on one database: BRIDGE_ROLE=api takes the requests, BRIDGE_ROLE=worker delivers. */
+  split?: boolean;
 }
 
 export interface BridgeChild {
   url: string;
   pid: number;
+  /** CPU (user + system, ms) used so far by every process of this bridge. */
+  cpuMs(): number;
   /** Stops the bridge (SIGTERM, graceful), removes its database; resolves with peak RSS (VmHWM) in MB. */
   stop(): Promise<number>;
 }
@@ -56,25 +60,33 @@ export async function startBridgeChild(o: BridgeChildOptions): Promise<BridgeChi
     cleanup = db.drop;
   }
   const nodeArgs = o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : [];
-  let child: Child | undefined;
+  const children: Child[] = [];
   try {
-    child = spawnTs(o.entry ?? "src/main.ts", { ...bridgeEnv(port, databaseUrl, o.connectionString), ...o.env }, nodeArgs);
+    const env = { ...bridgeEnv(port, databaseUrl, o.connectionString), ...o.env };
+    const child = spawnTs(o.entry ?? "src/main.ts", o.split ? { ...env, BRIDGE_ROLE: "api" } : env, nodeArgs);
+    children.push(child);
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/healthz`, 20_000, child);
-    const memory = sampleMemory(child.pid);
-    const running = child;
+    if (o.split) {
+      const workerPort = await freePort();
+      const worker = spawnTs(o.entry ?? "src/main.ts", { ...env, BRIDGE_ROLE: "worker", PORT: String(workerPort) }, nodeArgs);
+      children.push(worker);
+      await waitForHttp(`http://127.0.0.1:${workerPort}/healthz`, 20_000, worker);
+    }
+    const memory = children.map((c) => sampleMemory(c.pid));
     return {
       url,
       pid: child.pid,
+      cpuMs: () => children.reduce((sum, c) => sum + readCpuMs(c.pid), 0),
       async stop() {
-        const peak = memory.stop();
-        await running.stop(15_000);
+        const peak = Math.max(...memory.map((m) => m.stop()));
+        for (const c of children) await c.stop(15_000);
         await cleanup();
         return peak;
       },
     };
   } catch (e) {
-    await child?.stop();
+    for (const c of children) await c.stop();
     await cleanup();
     throw e;
   }

@@ -1,7 +1,6 @@
 import { startBridgeChild, type Backend } from "./bridge-child.js";
 import { PLATFORMS_PER_REQUEST } from "./legacy-request.js";
 import { runLoad, type LoadResult } from "./load.js";
-import { readCpuMs } from "./proc-stats.js";
 import { readSinkSends, sampleOutbox, startOutboxSampling, type OutboxSample } from "./probes.js";
 
 export interface BenchContext {
@@ -10,6 +9,8 @@ export interface BenchContext {
   bridgeEnv: Record<string, string>;
   cpuProfDir?: string;
   entry?: string;
+  /** BRIDGE_ROLE=api and BRIDGE_ROLE=worker in two processes on one database. */
+  split?: boolean;
   durations: { maxS: number; fixedS: number; warmS: number };
   connections: number;
   fixedRate: number;
@@ -63,17 +64,17 @@ async function waitForEmptyOutbox(bridgeUrl: string, sinkUrl: string, boundS: nu
 
 /** Scenario 1: as many accepts as `connections` connections can get for maxS seconds. */
 export async function runMaxAccept(backend: Backend, c: BenchContext): Promise<MaxAcceptResult> {
-  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry });
+  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry, split: c.split });
   try {
     await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.warmS, runTag: `${backend}-max-warm` });
     const before = await readSinkSends(c.sinkUrl);
-    const cpu0 = readCpuMs(bridge.pid);
+    const cpu0 = bridge.cpuMs();
     const load = await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.maxS, runTag: `${backend}-max` });
-    const cpu1 = readCpuMs(bridge.pid);
+    const cpu1 = bridge.cpuMs();
     const atEnd = await readSinkSends(c.sinkUrl);
     const drainS = 5;
     await sleep(drainS * 1000);
-    const cpu2 = readCpuMs(bridge.pid);
+    const cpu2 = bridge.cpuMs();
     const drained = await readSinkSends(c.sinkUrl);
     const cpuMsPerDelivery = (cpu2 - cpu1) / Math.max(1, drained - atEnd);
     return {
@@ -93,15 +94,15 @@ export async function runMaxAccept(backend: Backend, c: BenchContext): Promise<M
 
 /** Scenario 2: a steady `fixedRate` requests/s; does the outbox keep pace? */
 export async function runFixedRate(backend: Backend, c: BenchContext): Promise<FixedRateResult> {
-  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry });
+  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry, split: c.split });
   try {
     await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.warmS, overallRate: c.fixedRate / 2, runTag: `${backend}-fixed-warm` });
     await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
     const sampling = startOutboxSampling(bridge.url, c.sinkUrl, 1000);
     const before = await readSinkSends(c.sinkUrl);
-    const cpu0 = readCpuMs(bridge.pid);
+    const cpu0 = bridge.cpuMs();
     const load = await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.fixedS, overallRate: c.fixedRate, runTag: `${backend}-fixed` });
-    const cpuCores = (readCpuMs(bridge.pid) - cpu0) / (load.seconds * 1000);
+    const cpuCores = (bridge.cpuMs() - cpu0) / (load.seconds * 1000);
     const after = await readSinkSends(c.sinkUrl);
     const samples = await sampling.stop();
     const drainAfterS = await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);

@@ -6,6 +6,7 @@ import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../recor
 import type {
   AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
 } from "../store.js";
+import { GroupCommit } from "./group-commit.js";
 import { acceptInSqlite } from "./sqlite-accept.js";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
@@ -22,6 +23,7 @@ export class SqliteStore implements Store {
   readonly backend = "sqlite" as const;
   private readonly db: Database.Database;
   private migrations?: Migration[];
+  private readonly writes: GroupCommit;
 
   constructor(filename: string) {
     this.db = new Database(filename);
@@ -29,6 +31,7 @@ export class SqliteStore implements Store {
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("foreign_keys = ON");
     this.db.pragma("busy_timeout = 5000"); // another process holding the write lock: wait, don't fail
+    this.writes = new GroupCommit(this.db);
   }
 
   async migrate(): Promise<void> {
@@ -59,7 +62,7 @@ export class SqliteStore implements Store {
   }
 
   async acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome> {
-    return acceptInSqlite(this.db, input, now.getTime());
+    return this.writes.submit(() => acceptInSqlite(this.db, input, now.getTime()));
   }
 
   async claimDueDeliveries(o: { owner: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]> {
@@ -81,17 +84,17 @@ export class SqliteStore implements Store {
   }
 
   async markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean> {
-    return this.finish(id, owner, now, outcomeColumns.sent(receipt, now));
+    return this.writes.submit(() => this.finish(id, owner, now, outcomeColumns.sent(receipt, now)));
   }
 
   async markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean> {
-    return this.finish(id, owner, now, outcomeColumns.retry(o));
+    return this.writes.submit(() => this.finish(id, owner, now, outcomeColumns.retry(o)));
   }
 
   async markFinal(
     id: string, owner: string, o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }, now: Date,
   ): Promise<boolean> {
-    return this.finish(id, owner, now, outcomeColumns.final(o));
+    return this.writes.submit(() => this.finish(id, owner, now, outcomeColumns.final(o)));
   }
 
   /** Applies `set` and drops the lease, only while `owner` still holds the claim. */
@@ -164,7 +167,9 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.writes.flushNow();
+    this.db.close();
   }
 
   private async loadMigrations(): Promise<Migration[]> {

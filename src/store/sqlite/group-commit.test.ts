@@ -1,0 +1,55 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { describe, expect, it } from "vitest";
+import { GroupCommit } from "./group-commit.js";
+
+function open() {
+  const file = join(mkdtempSync(join(tmpdir(), "gnb-gc-")), "t.db");
+  const db = new Database(file);
+  db.pragma("journal_mode = WAL");
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
+  return { db, reader: () => new Database(file, { readonly: true }) };
+}
+
+describe("GroupCommit", () => {
+  it("commits the writes of one turn together and settles them only after the commit", async () => {
+    const { db, reader } = open();
+    const gc = new GroupCommit(db);
+    const seenAtResolve: number[] = [];
+    const check = reader();
+    const writes = [1, 2, 3].map((i) =>
+      gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (?, 'x')").run(i)).then(() => {
+        seenAtResolve.push((check.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n);
+      }),
+    );
+    expect((check.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n).toBe(0); // nothing before the turn ends
+    await Promise.all(writes);
+    expect(seenAtResolve).toEqual([3, 3, 3]); // every caller hears "done" only once all three are durable
+  });
+
+  it("rolls back only the write that failed", async () => {
+    const { db } = open();
+    const gc = new GroupCommit(db);
+    const results = await Promise.allSettled([
+      gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (1, 'a')").run()),
+      gc.submit(() => {
+        db.prepare("INSERT INTO t (id, v) VALUES (2, 'b')").run();
+        throw new Error("this one fails after writing");
+      }),
+      gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (3, 'c')").run()),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(db.prepare("SELECT id FROM t ORDER BY id").all()).toEqual([{ id: 1 }, { id: 3 }]);
+  });
+
+  it("commits what is queued when flushed before closing", async () => {
+    const { db } = open();
+    const gc = new GroupCommit(db);
+    const p = gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (9, 'z')").run());
+    gc.flushNow();
+    await p;
+    expect(db.prepare("SELECT COUNT(*) AS n FROM t").get()).toEqual({ n: 1 });
+  });
+});
