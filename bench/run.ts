@@ -39,13 +39,17 @@ if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
 
 const log = (s: string) => console.error(`[bench] ${s}`);
 
+// The bench measures what `npm start` runs: the compiled JavaScript (pass --entry src/main.ts for tsx).
+const entry = args.entry ?? "dist/src/main.js";
+if (!args.entry) execSync("npm run build", { cwd: REPO_ROOT, stdio: "ignore" });
+
 const loadBefore = loadavg()[0];
 const sink = spawnTs("bench/children/nh-sink.ts", {});
 try {
   const sinkUrl = `http://127.0.0.1:${await sink.line("READY ", 20_000)}`;
   // The key is never checked by the sink; the SDK only needs a well-formed one to sign with.
   const sinkConnectionString = `Endpoint=${sinkUrl}/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=${Buffer.alloc(32, 7).toString("base64")}`;
-  const ctx: BenchContext = { sinkUrl, sinkConnectionString, bridgeEnv, cpuProfDir, entry: args.entry, split: args.split, durations, connections, fixedRate };
+  const ctx: BenchContext = { sinkUrl, sinkConnectionString, bridgeEnv, cpuProfDir, entry, split: args.split, durations, connections, fixedRate };
 
   log(`floor (a): bare node:http, ${connections} connections, ${durations.maxS} s`);
   const bare = await runBareFloor({ connections, durationS: durations.maxS, warmS: durations.warmS });
@@ -60,7 +64,7 @@ try {
     settings: [
       `Scenario 1: autocannon, ${connections} connections, ${durations.maxS} s (after ${durations.warmS} s warm-up), the recorded raw body to windows/ios/android, a fresh X-UNS-ID per request.`,
       `Scenario 2: the same at a fixed ${fixedRate.toLocaleString("en-US")} requests/s for ${durations.fixedS} s (${(3 * fixedRate).toLocaleString("en-US")} deliveries/s offered); outbox sampled from GET /metrics every second.`,
-      `Each scenario gets a fresh bridge process (\`${args.entry ? `node ${args.entry}` : "node --import tsx src/main.ts"}\`, LOG_LEVEL=warn, RATE_LIMIT_PER_MINUTE=0, AUTH_MODE=none) and a fresh database (SQLite temp file / a new PostgreSQL database, dropped after); NH is a minimal sink (node:http answering 201 with Location/TrackingId, checking nothing).`,
+      `Each scenario gets a fresh bridge process (\`${entry.endsWith(".js") ? `node ${entry}` : `node --import tsx ${entry}`}\`, LOG_LEVEL=warn, RATE_LIMIT_PER_MINUTE=0, AUTH_MODE=none) and a fresh database (SQLite temp file / a new PostgreSQL database, dropped after); NH is a minimal sink (node:http answering 201 with Location/TrackingId, checking nothing).`,
       args.split ? "Split: two bridge processes on one database, BRIDGE_ROLE=api (takes the load) and BRIDGE_ROLE=worker (delivers); CPU is summed over both, peak RSS is the larger of the two." : "One bridge process (BRIDGE_ROLE=all).",
       `Bridge env overrides: ${Object.keys(bridgeEnv).length ? Object.entries(bridgeEnv).map(([k, v]) => `${k}=${v}`).join(", ") : "none (defaults)"}.`,
     ].join("\n"),
