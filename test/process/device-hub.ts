@@ -1,8 +1,7 @@
-import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
 import type { FaultSpec } from "../../src/emulator/emulator.js";
 import type { RecordedDelivery } from "../../src/emulator/model.js";
-import { startEmulator, type RunningEmulator } from "../../src/emulator/server.js";
-import { devicesFor } from "../support/hubs-fixture.js";
+import type { RunningEmulator } from "../../src/emulator/server.js";
+import { devicesFor, startHubsFixture } from "../support/hubs-fixture.js";
 
 /** NOTIFICATION_HUB_NAME's default: the spawned bridges use it. */
 export const HUB = "bridge";
@@ -22,17 +21,10 @@ export interface DeviceHub {
 
 /** An emulator in the test process that the spawned bridges send to. */
 export async function startDeviceHub(): Promise<DeviceHub> {
-  const emulator = await startEmulator({ port: 0 });
-  const connectionString = emulator.connectionString();
-  const admin = createHubClient({ connectionString, hubName: HUB, allowInsecureHttp: true });
+  const base = await startHubsFixture(HUB);
+  const { emulator } = base;
   return {
-    emulator,
-    connectionString,
-    async register(userId) {
-      const devices = devicesOf(userId);
-      for (const d of devices) await admin.createOrUpdateInstallation(d);
-      return devices.map((d) => d.installationId);
-    },
+    ...base,
     // Through the control API, as an operator would inject them.
     async setFaults(spec) {
       const url = `${emulator.url}/_emulator/api/hubs/${HUB}/faults`;
@@ -50,7 +42,6 @@ export async function startDeviceHub(): Promise<DeviceHub> {
       }
       return byId;
     },
-    close: () => emulator.close(),
   };
 }
 

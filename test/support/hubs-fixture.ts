@@ -25,19 +25,23 @@ export function devicesFor(userId: string): Installation[] {
 export interface HubsFixture {
   emulator: RunningEmulator;
   connectionString: string;
-  register(userId: string): Promise<void>;
+  /** Registers the four devices of `userId` through the SDK; resolves with their installation ids. */
+  register(userId: string): Promise<string[]>;
   close(): Promise<void>;
 }
 
-export async function startHubsFixture(): Promise<HubsFixture> {
+/** An emulator on an ephemeral loopback port, with an SDK client to register devices on `hub`. */
+export async function startHubsFixture(hub = HUB): Promise<HubsFixture> {
   const emulator = await startEmulator({ port: 0 });
   const connectionString = emulator.connectionString();
-  const admin = createHubClient({ connectionString, hubName: HUB, allowInsecureHttp: true });
+  const admin = createHubClient({ connectionString, hubName: hub, allowInsecureHttp: true });
   return {
     emulator,
     connectionString,
     async register(userId) {
-      for (const d of devicesFor(userId)) await admin.createOrUpdateInstallation(d);
+      const devices = devicesFor(userId);
+      for (const d of devices) await admin.createOrUpdateInstallation(d);
+      return devices.map((d) => d.installationId);
     },
     close: () => emulator.close(),
   };
