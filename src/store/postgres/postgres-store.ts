@@ -5,7 +5,7 @@ import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../recor
 import type {
   AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
 } from "../store.js";
-import { acceptInPostgres } from "./postgres-accept.js";
+import { acceptInPostgres, beginWithAcceptLock } from "./postgres-accept.js";
 import { migratePostgres } from "./postgres-migrate.js";
 import { withTransaction } from "./postgres-transaction.js";
 
@@ -58,7 +58,7 @@ export class PostgresStore implements Store {
   }
 
   async acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome> {
-    return withTransaction(this.pool, (c) => acceptInPostgres(c, input, now.getTime()));
+    return withTransaction(this.pool, (c) => acceptInPostgres(c, input, now.getTime()), beginWithAcceptLock(input.notification.unsId));
   }
 
   async claimDueDeliveries(o: { owner: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]> {
