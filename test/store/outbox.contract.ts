@@ -57,6 +57,23 @@ export function describeOutboxContract(ref: StoreRef): void {
       expect(await claim("w1", 100_000)).toEqual([]);
     });
 
+    it("records outcomes submitted together (one write) each on its own terms", async () => {
+      const [a, b, c, d] = await load([0, 0, 0, 0]);
+      await claim("w1", 0);
+      const results = await Promise.all([
+        ref.store.markSent(a, "w1", { trackingId: "ta" }, at(10)),
+        ref.store.markSent(b, "someone-else", { trackingId: "tb" }, at(10)), // not the claim holder
+        ref.store.markRetry(c, "w1", { error: "429", status: 429, nextAttemptAt: at(5000) }, at(10)),
+        ref.store.markFinal(d, "w1", { state: "dead-lettered", error: "400 bad payload", status: 400 }, at(10)),
+      ]);
+      expect(results).toEqual([true, false, true, true]);
+      const byId = new Map((await ref.store.listDeliveries({ limit: 10 })).map((x) => [x.id, x]));
+      expect(byId.get(a)).toMatchObject({ state: "sent", trackingId: "ta" });
+      expect(byId.get(b)).toMatchObject({ state: "pending", leaseOwner: "w1" });
+      expect(byId.get(c)).toMatchObject({ state: "retrying", lastStatus: 429, nextAttemptAt: at(5000) });
+      expect(byId.get(d)).toMatchObject({ state: "dead-lettered", lastError: "400 bad payload", lastStatus: 400 });
+    });
+
     it("markRetry schedules the next attempt and records the failure", async () => {
       const [id] = await load([0]);
       await claim("w1", 0);

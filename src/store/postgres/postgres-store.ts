@@ -6,6 +6,7 @@ import type {
   AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
 } from "../store.js";
 import { acceptInPostgres, beginWithAcceptLock } from "./postgres-accept.js";
+import { PostgresOutcomeWriter } from "./postgres-outcomes.js";
 import { migratePostgres } from "./postgres-migrate.js";
 import { withTransaction } from "./postgres-transaction.js";
 
@@ -28,6 +29,7 @@ export class PostgresStore implements Store {
   private readonly pool: pg.Pool;
   private readonly schema?: string;
   private migrations?: Migration[];
+  private readonly outcomes: PostgresOutcomeWriter;
 
   constructor(o: PostgresStoreOptions) {
     if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) {
@@ -40,6 +42,7 @@ export class PostgresStore implements Store {
       options: o.schema ? `-c search_path=${o.schema}` : undefined,
     });
     this.pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects
+    this.outcomes = new PostgresOutcomeWriter(this.pool, UNFINISHED);
   }
 
   async migrate(): Promise<void> {
@@ -91,16 +94,9 @@ export class PostgresStore implements Store {
     return this.finish(id, owner, now, outcomeColumns.final(o));
   }
 
-  /** Applies `set` and drops the lease, only while `owner` still holds the claim. */
-  private async finish(id: string, owner: string, now: Date, set: Record<string, unknown>): Promise<boolean> {
-    const keys = Object.keys(set);
-    const assignments = keys.map((k, i) => `${k} = $${i + 4}`).join(", ");
-    const result = await this.pool.query(
-      `UPDATE deliveries SET ${assignments}, lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
-        WHERE id = $1 AND lease_owner = $2 AND ${UNFINISHED}`,
-      [id, owner, now.getTime(), ...keys.map((k) => set[k])],
-    );
-    return result.rowCount === 1;
+  /** Applies `set` and drops the lease, only while `owner` still holds the claim (written in groups). */
+  private finish(id: string, owner: string, now: Date, set: Record<string, unknown>): Promise<boolean> {
+    return this.outcomes.write(id, owner, now.getTime(), set);
   }
 
   async releaseClaims(owner: string, now: Date): Promise<number> {

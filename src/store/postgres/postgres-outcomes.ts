@@ -1,0 +1,71 @@
+import type pg from "pg";
+
+/** SQL types of the columns an outcome may set (VALUES rows need them spelled out). */
+const COLUMN_TYPES: Record<string, string> = {
+  state: "text", sent_at: "bigint", hub_notification_id: "text", tracking_id: "text", correlation_id: "text",
+  last_error: "text", last_status: "integer", next_attempt_at: "bigint",
+};
+
+interface Outcome {
+  id: string;
+  owner: string;
+  nowMs: number;
+  set: Record<string, unknown>;
+  resolve: (applied: boolean) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Delivery outcomes (sent, retry, final) submitted in the same turn of the event loop are written by
+ * one UPDATE ... FROM (VALUES ...) per kind of outcome instead of one statement and one commit
+ * each. As before, a row is changed only while `owner` still holds its claim; each caller learns
+ * whether its row was.
+ */
+export class PostgresOutcomeWriter {
+  private queue: Outcome[] = [];
+  private scheduled = false;
+
+  constructor(private readonly pool: pg.Pool, private readonly unfinished: string) {}
+
+  write(id: string, owner: string, nowMs: number, set: Record<string, unknown>): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id, owner, nowMs, set, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const groups = new Map<string, Outcome[]>();
+    for (const o of this.queue.splice(0)) {
+      const key = Object.keys(o.set).join(",");
+      groups.set(key, [...(groups.get(key) ?? []), o]);
+    }
+    await Promise.all([...groups.values()].map((g) => this.writeGroup(g)));
+  }
+
+  private async writeGroup(group: Outcome[]): Promise<void> {
+    const keys = Object.keys(group[0].set);
+    const columns = ["id", "owner", "now_ms", ...keys];
+    const types = ["text", "text", "bigint", ...keys.map((k) => COLUMN_TYPES[k])];
+    const rows = group.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}::${types[c]}`).join(", ")})`);
+    const values = group.flatMap((o) => [o.id, o.owner, o.nowMs, ...keys.map((k) => o.set[k])]);
+    try {
+      const result = await this.pool.query(
+        `UPDATE deliveries d SET ${keys.map((k) => `${k} = v.${k}`).join(", ")},
+           lease_owner = NULL, lease_expires_at = NULL, updated_at = v.now_ms
+         FROM (VALUES ${rows.join(", ")}) AS v (${columns.join(", ")})
+         WHERE d.id = v.id AND d.lease_owner = v.owner AND d.${this.unfinished}
+         RETURNING d.id`,
+        values,
+      );
+      const applied = new Set(result.rows.map((r: { id: string }) => r.id));
+      for (const o of group) o.resolve(applied.has(o.id));
+    } catch (e) {
+      for (const o of group) o.reject(e);
+    }
+  }
+}
