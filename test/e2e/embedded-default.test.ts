@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { until } from "../support/until.js";
 import { startBridge, type RunningBridge } from "../../src/bridge.js";
 import { loadConfig } from "../../src/config.js";
 import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
@@ -11,16 +12,6 @@ import type { RecordedDelivery } from "../../src/emulator/model.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { launchChromium, shouldRunBrowserTests } from "../emulator/ui-chromium.js";
 import { devicesFor } from "../support/hubs-fixture.js";
-
-async function until<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /**
  * Issue 3 acceptance on the embedded default: no connection string, so the bridge runs its own
