@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { baseBridgeEnv, makeSqliteUrl, spawnBridge, type BridgeProcess } from "./bridge-process.js";
-import { expectedDevices, startDeviceHub, tallyDeliveries, type DeviceHub } from "./device-hub.js";
-import { acceptedIds, acceptedTargets, runLoad } from "./legacy-load.js";
-import { listAllDeliveries, statesByNotification, waitForOutboxDrained } from "./outbox-view.js";
+import { startDeviceHub, type DeviceHub } from "./device-hub.js";
+import { acceptedIds, runLoad } from "./legacy-load.js";
+import { restartAndExpectEveryAcceptedDelivered } from "./verify-restart.js";
 
 const PLANNED = 200;
 const KILL_AFTER_ACCEPTED = 100;
-const SENT_EVERYWHERE = ["android:sent", "ios:sent", "webpush:sent", "windows:sent"];
 
 let hub: DeviceHub | undefined;
 const bridges: BridgeProcess[] = [];
@@ -44,16 +43,7 @@ describe("issue 4: SIGKILL mid-load, restart on the same SQLite file", () => {
     const sentBeforeKill = hub.emulator.emulator.view.listDeliveries({}).length;
     expect(sentBeforeKill).toBeLessThan(accepted.length * devices.length); // the kill really left work behind
 
-    await hub.setFaults(undefined);
-    const second = await spawnBridge(env);
-    bridges.push(second);
-    const drainMs = await waitForOutboxDrained(second.url, 30_000);
-
-    const states = statesByNotification(await listAllDeliveries(second.url));
-    const notFullySent = accepted.filter((id) => JSON.stringify((states.get(id) ?? []).sort()) !== JSON.stringify(SENT_EVERYWHERE));
-    expect(notFullySent).toEqual([]);
-    const tally = tallyDeliveries(hub.deliveriesByBridgeId(), expectedDevices(acceptedTargets(results)));
-    expect(tally.missing).toEqual([]);
+    const { drainMs, tally } = await restartAndExpectEveryAcceptedDelivered({ hub, env, results, track: (b) => bridges.push(b) });
 
     const total = hub.emulator.emulator.view.listDeliveries({}).length;
     console.log(

@@ -1,13 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { baseBridgeEnv, makeSqliteUrl, spawnBridge, type BridgeProcess } from "./bridge-process.js";
-import { expectedDevices, startDeviceHub, tallyDeliveries, type DeviceHub } from "./device-hub.js";
-import { acceptedIds, acceptedTargets, runLoad } from "./legacy-load.js";
-import { listAllDeliveries, statesByNotification, waitForOutboxDrained } from "./outbox-view.js";
+import { startDeviceHub, type DeviceHub } from "./device-hub.js";
+import { acceptedIds, runLoad } from "./legacy-load.js";
+import { restartAndExpectEveryAcceptedDelivered } from "./verify-restart.js";
 import { watchReadiness } from "./readiness-probe.js";
 
 const SHUTDOWN_TIMEOUT_MS = 5000;
 const SIGTERM_AFTER_ACCEPTED = 60;
-const SENT_EVERYWHERE = ["android:sent", "ios:sent", "webpush:sent", "windows:sent"];
 
 let hub: DeviceHub | undefined;
 const bridges: BridgeProcess[] = [];
@@ -55,15 +54,7 @@ describe("issue 6: SIGTERM during load", () => {
     expect(accepted.length).toBeGreaterThanOrEqual(SIGTERM_AFTER_ACCEPTED);
     const sentBeforeRestart = hub.emulator.emulator.view.listDeliveries({}).length;
 
-    await hub.setFaults(undefined);
-    const second = await spawnBridge(env);
-    bridges.push(second);
-    const drainMs = await waitForOutboxDrained(second.url, 30_000);
-    const states = statesByNotification(await listAllDeliveries(second.url));
-    const notFullySent = accepted.filter((id) => JSON.stringify((states.get(id) ?? []).sort()) !== JSON.stringify(SENT_EVERYWHERE));
-    expect(notFullySent).toEqual([]);
-    const tally = tallyDeliveries(hub.deliveriesByBridgeId(), expectedDevices(acceptedTargets(results)));
-    expect(tally.missing).toEqual([]);
+    const { drainMs, tally } = await restartAndExpectEveryAcceptedDelivered({ hub, env, results, track: (b) => bridges.push(b) });
     // A graceful stop finishes or releases every claim it holds, so nothing is sent twice.
     expect(tally.duplicates).toBe(0);
     // Connections are only cut when idle, so a request that saw a connection error was never stored:
