@@ -12,7 +12,8 @@ import { createDeliverFn } from "./deliver-delivery.js";
 import { createGraphStrategy } from "./delivery/graph/graph-strategy.js";
 import { createGraphTokenProvider } from "./delivery/graph/graph-token.js";
 import { createHubClient, endpointIsHttp } from "./delivery/hubs/hub-client.js";
-import { createHubSender, type HubSender } from "./delivery/hubs/hub-sender.js";
+import { cacheReadiness, createHubSender, type HubSender } from "./delivery/hubs/hub-sender.js";
+import { createThreadedHubSender } from "./delivery/hubs/threads/threaded-sender.js";
 import { createNotificationHubsStrategy } from "./delivery/hubs/hubs-strategy.js";
 import type { DeliveryStrategy } from "./delivery/strategy.js";
 import { startEmulator } from "./emulator/server.js";
@@ -62,6 +63,18 @@ function buildAuthenticate(c: Config, o: BridgeOverrides): Authenticate {
   return (header) => verifier.verify(header);
 }
 
+/** The NH sender: on NH_SEND_THREADS worker threads, or (0) on this event loop. */
+function buildHubSender(c: Config, connectionString: string, now: () => Date, closers: Array<() => Promise<void>>): HubSender {
+  const allowInsecureHttp = endpointIsHttp(connectionString);
+  if (c.NH_SEND_THREADS > 0) {
+    const threaded = createThreadedHubSender({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp, timeoutMs: c.NH_TIMEOUT_MS }, c.NH_SEND_THREADS);
+    closers.push(() => threaded.close());
+    return threaded;
+  }
+  const client = createHubClient({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp });
+  return createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now });
+}
+
 /** Builds every part from config (the one place things are built), starts them, and listens. */
 export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<RunningBridge> {
   const now = o.now ?? (() => new Date());
@@ -95,8 +108,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     });
   } else {
     const cs = connectionString ?? "";
-    const client = createHubClient({ connectionString: cs, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp: endpointIsHttp(cs) });
-    sender = traceSender(createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now }), tracing?.tracer);
+    sender = traceSender(cacheReadiness(buildHubSender(c, cs, now, closers), now), tracing?.tracer);
     if (c.DELIVERY_MODE === "outbox") {
       store = await openStore(c.DATABASE_URL);
       await store.migrate();

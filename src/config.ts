@@ -34,6 +34,7 @@ const schema = z.object({
   NOTIFICATION_HUB_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/, "use letters, digits, '.', '_' or '-'").default("bridge"),
   NH_ALLOW_INSECURE_HTTP: bool.default(false),
   NH_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  NH_SEND_THREADS: int(0, 16).default(1),
   TARGET_TAG_TEMPLATE: z.string().min(1).default("$UserId:{unsId}"),
   IOS_FALLBACK_MODE: lower(["immediate", "deferred"] as const).optional(),
   GRAPH_BASE_URL: z.url({ message: "must be an absolute URL" }).default("https://graph.microsoft.com"),

@@ -3,7 +3,7 @@ import { createDeliverFn } from "../../src/deliver-delivery.js";
 import { createGraphStrategy } from "../../src/delivery/graph/graph-strategy.js";
 import { createGraphTokenProvider } from "../../src/delivery/graph/graph-token.js";
 import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
-import { createHubSender } from "../../src/delivery/hubs/hub-sender.js";
+import { cacheReadiness, createHubSender } from "../../src/delivery/hubs/hub-sender.js";
 import { createNotificationHubsStrategy } from "../../src/delivery/hubs/hubs-strategy.js";
 import { startEmulator } from "../../src/emulator/server.js";
 import { createOutboxWorker } from "../../src/outbox/worker.js";
@@ -20,9 +20,9 @@ async function hubsHarness(mode: "direct" | "outbox") {
   const emulator = await startEmulator({ port: 0 });
   const client = createHubClient({ connectionString: emulator.connectionString(), hubName: HUB, allowInsecureHttp: true });
   for (const d of devicesFor("contract-user")) await client.createOrUpdateInstallation(d);
-  // The sender trusts a healthy answer for 10 s; each state change moves its clock past that window.
+  // A healthy answer is trusted for 10 s; each state change moves the cache's clock past that window.
   let senderTime = RECORDED_NOW.getTime();
-  const sender = createHubSender(client, { timeoutMs: 2000, now: () => new Date(senderTime) });
+  const sender = cacheReadiness(createHubSender(client, { timeoutMs: 2000, now }), () => new Date(senderTime));
   const store = mode === "outbox" ? await freshSqliteStore() : undefined;
   const strategy = createNotificationHubsStrategy({ sender, tagTemplate: "$UserId:{unsId}", iosFallbackMode: "immediate", now, mode: store ? { kind: "outbox", store } : { kind: "direct" } });
   const worker = store ? createOutboxWorker({ store, send: createDeliverFn({ store, sender }), now, owner: "contract" }) : undefined;

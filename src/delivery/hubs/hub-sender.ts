@@ -33,11 +33,10 @@ export function toDeliveryError(e: unknown, now: Date): DeliveryError {
 }
 
 /** A healthy answer is trusted this long, so frequent /readyz probes do not spend NH's management quota. */
-const READY_CACHE_MS = 10_000;
+export const READY_CACHE_MS = 10_000;
 
 /** Sends NativeSends through the SDK exactly as given (headers, body, content type, tags). */
 export function createHubSender(client: NotificationHubsClient, o: { timeoutMs: number; now: () => Date }): HubSender {
-  let readyAt: number | undefined;
   return {
     async send(send, opts) {
       const notification = {
@@ -57,15 +56,26 @@ export function createHubSender(client: NotificationHubsClient, o: { timeoutMs: 
       }
     },
     async checkReady() {
-      const t = o.now().getTime();
-      if (readyAt !== undefined && t - readyAt >= 0 && t - readyAt < READY_CACHE_MS) return;
-      readyAt = undefined;
       try {
         await client.getInstallation("gnb-readiness-probe", { requestOptions: { timeout: o.timeoutMs } });
       } catch (e) {
         const status = (e as RestLikeError).statusCode;
         if (status !== 404) throw toDeliveryError(e, o.now()); // 404: reachable and our key is accepted
       }
+    },
+  };
+}
+
+/** Trusts a healthy checkReady for READY_CACHE_MS of `now`; a failure is never cached. */
+export function cacheReadiness(sender: HubSender, now: () => Date): HubSender {
+  let readyAt: number | undefined;
+  return {
+    send: (s, o) => sender.send(s, o),
+    async checkReady() {
+      const t = now().getTime();
+      if (readyAt !== undefined && t - readyAt >= 0 && t - readyAt < READY_CACHE_MS) return;
+      readyAt = undefined;
+      await sender.checkReady();
       readyAt = t;
     },
   };

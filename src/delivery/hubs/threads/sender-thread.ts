@@ -1,0 +1,29 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { DeliveryError } from "../../../errors.js";
+import { createHubClient } from "../hub-client.js";
+import { createHubSender, toDeliveryError } from "../hub-sender.js";
+import { toWireError, type SenderReply, type SenderRequest, type SenderThreadData } from "./protocol.js";
+
+/**
+ * A sender thread: its own event loop and @azure/notification-hubs client, so the SDK's
+ * per-send cost (request pipeline, signing, HTTP) runs beside the main loop instead of on it.
+ * It only sends; every decision (retries, outcomes, storage) stays with the caller.
+ */
+const data = workerData as SenderThreadData;
+const now = () => new Date();
+const sender = createHubSender(
+  createHubClient({ connectionString: data.connectionString, hubName: data.hubName, allowInsecureHttp: data.allowInsecureHttp }),
+  { timeoutMs: data.timeoutMs, now },
+);
+const port = parentPort!;
+
+port.on("message", (m: SenderRequest) => {
+  const work = m.kind === "send" ? sender.send(m.send, { tagExpression: m.tagExpression }) : sender.checkReady().then(() => undefined);
+  work.then(
+    (receipt) => port.postMessage({ id: m.id, ok: true, receipt: receipt ?? undefined } satisfies SenderReply),
+    (e: unknown) => {
+      const err = e instanceof DeliveryError ? e : toDeliveryError(e, now());
+      port.postMessage({ id: m.id, ok: false, error: toWireError(err) } satisfies SenderReply);
+    },
+  );
+});
