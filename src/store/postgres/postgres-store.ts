@@ -160,9 +160,10 @@ export class PostgresStore implements Store {
 
   async outboxStats(now: Date): Promise<OutboxStats> {
     const { rows } = await this.pool.query(
-      `SELECT COUNT(*) FILTER (WHERE ${DUE}) AS due, MIN(next_attempt_at) FILTER (WHERE ${DUE}) AS oldest,
-         COUNT(*) FILTER (WHERE ${UNFINISHED}) AS pending, COUNT(*) FILTER (WHERE state = 'dead-lettered') AS dead
-       FROM deliveries`,
+      // Index-driven counts (deliveries_claim, deliveries_state), never a scan of every sent row.
+      `SELECT (SELECT COUNT(*) FROM deliveries WHERE ${UNFINISHED}) AS pending,
+         (SELECT COUNT(*) FROM deliveries WHERE state = 'dead-lettered') AS dead, due.n AS due, due.oldest AS oldest
+       FROM (SELECT COUNT(*) AS n, MIN(next_attempt_at) AS oldest FROM deliveries WHERE ${DUE}) AS due`,
       [now.getTime()],
     );
     const r = rows[0];
