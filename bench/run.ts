@@ -52,7 +52,7 @@ try {
   const ctx: BenchContext = { sinkUrl, sinkConnectionString, bridgeEnv, cpuProfDir, entry, split: args.split, durations, connections, fixedRate };
 
   log(`floor (a): bare node:http, ${connections} connections, ${durations.maxS} s`);
-  const bare = await runBareFloor({ connections, durationS: durations.maxS, warmS: durations.warmS });
+  const bare = await runBareFloor({ connections, durationS: durations.maxS, warmS: durations.warmS, fixedRate, fixedS: durations.fixedS });
   log(`floor (b): SDK sender, 32 in flight, 5 s`);
   const sdk = await runSdkFloor({ connectionString: sinkConnectionString, durationS: 5, concurrency: 32 });
 
@@ -63,7 +63,7 @@ try {
     command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim().replace(/ --$/, ""),
     settings: [
       `Scenario 1: autocannon, ${connections} connections, ${durations.maxS} s (after ${durations.warmS} s warm-up), the recorded raw body to windows/ios/android, a fresh X-UNS-ID per request.`,
-      `Scenario 2: the same at a fixed ${fixedRate.toLocaleString("en-US")} requests/s for ${durations.fixedS} s (${(3 * fixedRate).toLocaleString("en-US")} deliveries/s offered); outbox sampled from GET /metrics every second.`,
+      `Scenario 2: the same body at a steady ${fixedRate.toLocaleString("en-US")} requests/s for ${durations.fixedS} s (${(3 * fixedRate).toLocaleString("en-US")} deliveries/s offered), paced open-loop (request i sent at i/rate over keep-alive connections, latency counted from then, bench/lib/paced-load.ts); outbox sampled from GET /metrics every second.`,
       `Each scenario gets a fresh bridge process (\`${entry.endsWith(".js") ? `node ${entry}` : `node --import tsx ${entry}`}\`, LOG_LEVEL=warn, RATE_LIMIT_PER_MINUTE=0, AUTH_MODE=none) and a fresh database (SQLite temp file / a new PostgreSQL database, dropped after); NH is a minimal sink (node:http answering 201 with Location/TrackingId, checking nothing).`,
       args.split ? "Split: two bridge processes on one database, BRIDGE_ROLE=api (takes the load) and BRIDGE_ROLE=worker (delivers); CPU is summed over both, peak RSS is the larger of the two." : "One bridge process (BRIDGE_ROLE=all).",
       `Bridge env overrides: ${Object.keys(bridgeEnv).length ? Object.entries(bridgeEnv).map(([k, v]) => `${k}=${v}`).join(", ") : "none (defaults)"}.`,

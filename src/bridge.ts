@@ -1,14 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { hostname } from "node:os";
-import { randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
 import { createEntraVerifier } from "./auth/entra-verifier.js";
 import { parseAppHostRules, type AppHostRules } from "./auth/app-hosts.js";
 import { defaultOpenIdMetadataUrl } from "./auth/types.js";
 import type { Config } from "./config.js";
-import { createDeliverFn } from "./deliver-delivery.js";
 import { createGraphStrategy } from "./delivery/graph/graph-strategy.js";
 import { createGraphTokenProvider } from "./delivery/graph/graph-token.js";
 import { createHubClient, endpointIsHttp } from "./delivery/hubs/hub-client.js";
@@ -25,8 +22,10 @@ import { createRequestLogMiddleware } from "./observability/request-log.js";
 import { createTracingMiddleware } from "./observability/tracing-middleware.js";
 import { serializeTraceContext, startTracing, type Tracing } from "./observability/tracing.js";
 import { createMetricsRouter } from "./observability/metrics-router.js";
-import { traceDelivery, traceSender } from "./observability/traced-delivery.js";
-import { createOutboxWorker, type OutboxWorker } from "./outbox/worker.js";
+import { traceSender } from "./observability/traced-delivery.js";
+import { createConfiguredOutboxWorker } from "./outbox/configured-worker.js";
+import { startOutboxThread, type OutboxThread } from "./outbox/thread/outbox-thread-host.js";
+import type { AttemptEvent, OutboxWorker } from "./outbox/worker.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/store.js";
 import { readFileSync } from "node:fs";
@@ -110,7 +109,8 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     const cs = connectionString ?? "";
     sender = traceSender(cacheReadiness(buildHubSender(c, cs, now, closers), now), tracing?.tracer);
     if (c.DELIVERY_MODE === "outbox") {
-      store = await openStore(c.DATABASE_URL);
+      // With the outbox on its thread, that thread's connection runs the SQLite WAL checkpoints.
+      store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread });
       await store.migrate();
       closers.unshift(() => store!.close());
     }
@@ -131,29 +131,14 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     ],
   });
 
+  // The outbox: on its own thread (BRIDGE_ROLE=all, the default), on this loop (OUTBOX_THREAD=false,
+  // sqlite::memory:, or a BRIDGE_ROLE=worker process), or elsewhere (BRIDGE_ROLE=api).
+  const onAttempt = (e: AttemptEvent) => recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status });
   let worker: OutboxWorker | undefined;
+  let outboxThread: OutboxThread | undefined;
   if (store && sender && c.BRIDGE_ROLE !== "api") {
-    worker = createOutboxWorker({
-      store,
-      send: traceDelivery(createDeliverFn({ store, sender }), tracing?.tracer),
-      now,
-      owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-      batchSize: c.OUTBOX_BATCH_SIZE,
-      concurrency: c.OUTBOX_CONCURRENCY,
-      leaseMs: c.OUTBOX_LEASE_MS,
-      maxAttempts: c.OUTBOX_MAX_ATTEMPTS,
-      baseBackoffMs: c.OUTBOX_BASE_BACKOFF_MS,
-      maxBackoffMs: c.OUTBOX_MAX_BACKOFF_MS,
-      pollIntervalMs: c.OUTBOX_POLL_INTERVAL_MS,
-      onAttempt: (e) => {
-        recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status });
-        const line = { notificationId: e.notificationId, deliveryId: e.deliveryId, platform: e.platform, outcome: e.outcome, status: e.status, trackingId: e.trackingId, latencyMs: e.latencyMs, attempt: e.attempt, error: e.error, nextAttemptAt: e.nextAttemptAt?.toISOString() };
-        if (e.outcome === "dead-lettered") logger.error(line, "delivery attempt");
-        else if (e.outcome === "retry") logger.warn(line, "delivery attempt");
-        else logger.info(line, "delivery attempt");
-      },
-      onError: (e) => logger.error({ err: e }, "outbox worker error"),
-    });
+    if (c.outboxOnThread) outboxThread = await startOutboxThread({ config: c, connectionString: connectionString ?? "" }, { logger, onAttempt });
+    else worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt });
   }
 
   let appHosts: AppHostRules | undefined;
@@ -201,6 +186,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
       // back: those deliveries are retaken after their lease, so nothing is lost).
       const steps: Array<[string, () => Promise<void>]> = [
         ["outbox worker", async () => worker?.stop()],
+        ["outbox thread", async () => outboxThread?.stop()],
         ...closers.map((close, i): [string, () => Promise<void>] => [`resource ${i + 1}`, close]),
         ["tracing", async () => tracing?.shutdown()],
       ];

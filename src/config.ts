@@ -34,7 +34,7 @@ const schema = z.object({
   NOTIFICATION_HUB_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/, "use letters, digits, '.', '_' or '-'").default("bridge"),
   NH_ALLOW_INSECURE_HTTP: bool.default(false),
   NH_TIMEOUT_MS: int(100, 120_000).default(10_000),
-  NH_SEND_THREADS: int(0, 16).default(1),
+  NH_SEND_THREADS: int(0, 16).default(0),
   TARGET_TAG_TEMPLATE: z.string().min(1).default("$UserId:{unsId}"),
   IOS_FALLBACK_MODE: lower(["immediate", "deferred"] as const).optional(),
   GRAPH_BASE_URL: z.url({ message: "must be an absolute URL" }).default("https://graph.microsoft.com"),
@@ -50,6 +50,7 @@ const schema = z.object({
   EMULATOR_ACCESS_KEY: z.string().min(1).optional(),
   EMULATOR_STATE_FILE: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).default("sqlite:./data/bridge.db"),
+  OUTBOX_THREAD: bool.default(true),
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(100),
   OUTBOX_BATCH_SIZE: int(1, 1000).default(500),
   OUTBOX_CONCURRENCY: int(1, 256).default(64),
@@ -79,7 +80,7 @@ const schema = z.object({
 });
 
 type Raw = z.infer<typeof schema>;
-export type Config = Readonly<Raw & { IOS_FALLBACK_MODE: "immediate" | "deferred"; AUTH_APP_HOSTS_JSON?: string; embeddedEmulator: boolean }>;
+export type Config = Readonly<Raw & { IOS_FALLBACK_MODE: "immediate" | "deferred"; AUTH_APP_HOSTS_JSON?: string; embeddedEmulator: boolean; outboxOnThread: boolean }>;
 
 const SECRET_KEYS = ["NOTIFICATIONHUBS_CONNECTION_STRING", "GRAPH_CLIENT_SECRET", "EMULATOR_ACCESS_KEY", "ADMIN_TOKEN"] as const;
 
@@ -105,6 +106,8 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
     IOS_FALLBACK_MODE: c.IOS_FALLBACK_MODE ?? (c.DELIVERY_MODE === "outbox" ? "deferred" : "immediate"),
     AUTH_APP_HOSTS_JSON: appHostsJson,
     embeddedEmulator: c.BRIDGE_STRATEGY === "hubs" && !c.NOTIFICATIONHUBS_CONNECTION_STRING,
+    // An in-memory SQLite database lives in one connection, so its outbox stays on the main loop.
+    outboxOnThread: c.OUTBOX_THREAD && c.BRIDGE_ROLE === "all" && c.BRIDGE_STRATEGY === "hubs" && c.DELIVERY_MODE === "outbox" && !c.DATABASE_URL.startsWith("sqlite::memory:"),
   });
 }
 

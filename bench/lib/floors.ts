@@ -1,9 +1,17 @@
 import { spawnTs } from "./children.js";
 import { runLoad, type LoadResult } from "./load.js";
+import { runPacedLoad } from "./paced-load.js";
 import { readCpuMs, sampleMemory } from "./proc-stats.js";
 
+export type BareFloor = LoadResult & {
+  peakRssMb: number;
+  cpuMsPerRequest: number;
+  /** Latency of the same server under scenario 2's paced load. */
+  paced: { p50Ms: number; p99Ms: number };
+};
+
 /** Floor (a): the same load against a bare node:http server in a child process. */
-export async function runBareFloor(o: { connections: number; durationS: number; warmS: number }): Promise<LoadResult & { peakRssMb: number; cpuMsPerRequest: number }> {
+export async function runBareFloor(o: { connections: number; durationS: number; warmS: number; fixedRate: number; fixedS: number }): Promise<BareFloor> {
   const child = spawnTs("bench/children/bare-server.ts", {});
   try {
     const url = `http://127.0.0.1:${await child.line("READY ", 20_000)}`;
@@ -11,7 +19,9 @@ export async function runBareFloor(o: { connections: number; durationS: number; 
     await runLoad({ url, connections: o.connections, durationS: o.warmS, runTag: "bare-warm" });
     const cpu0 = readCpuMs(child.pid);
     const load = await runLoad({ url, connections: o.connections, durationS: o.durationS, runTag: "bare" });
-    return { ...load, peakRssMb: memory.stop(), cpuMsPerRequest: (readCpuMs(child.pid) - cpu0) / load.ok };
+    const cpuMsPerRequest = (readCpuMs(child.pid) - cpu0) / load.ok;
+    const paced = await runPacedLoad({ url, rate: o.fixedRate, durationS: o.fixedS, runTag: "bare-paced" });
+    return { ...load, peakRssMb: memory.stop(), cpuMsPerRequest, paced: { p50Ms: paced.p50Ms, p99Ms: paced.p99Ms } };
   } finally {
     await child.stop();
   }

@@ -1,6 +1,7 @@
 import { startBridgeChild, type Backend } from "./bridge-child.js";
 import { PLATFORMS_PER_REQUEST } from "./legacy-request.js";
 import { runLoad, type LoadResult } from "./load.js";
+import { runPacedLoad } from "./paced-load.js";
 import { readSinkSends, sampleOutbox, startOutboxSampling, type OutboxSample } from "./probes.js";
 
 export interface BenchContext {
@@ -96,12 +97,12 @@ export async function runMaxAccept(backend: Backend, c: BenchContext): Promise<M
 export async function runFixedRate(backend: Backend, c: BenchContext): Promise<FixedRateResult> {
   const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry, split: c.split });
   try {
-    await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.warmS, overallRate: c.fixedRate / 2, runTag: `${backend}-fixed-warm` });
+    await runPacedLoad({ url: bridge.url, rate: c.fixedRate / 2, durationS: c.durations.warmS, runTag: `${backend}-fixed-warm` });
     await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
     const sampling = startOutboxSampling(bridge.url, c.sinkUrl, 1000);
     const before = await readSinkSends(c.sinkUrl);
     const cpu0 = bridge.cpuMs();
-    const load = await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.fixedS, overallRate: c.fixedRate, runTag: `${backend}-fixed` });
+    const load = await runPacedLoad({ url: bridge.url, rate: c.fixedRate, durationS: c.durations.fixedS, runTag: `${backend}-fixed` });
     const cpuCores = (bridge.cpuMs() - cpu0) / (load.seconds * 1000);
     const after = await readSinkSends(c.sinkUrl);
     const samples = await sampling.stop();

@@ -8,14 +8,22 @@ import type { Store } from "./store.js";
  * Opens (does not migrate) the store named by a database URL:
  * `sqlite:./data/bridge.db` (directory created), `sqlite::memory:`, `postgres://…` or `postgresql://…`.
  */
-export async function openStore(databaseUrl: string): Promise<Store> {
+export interface OpenStoreOptions {
+  /**
+   * SQLite: false leaves WAL checkpoints to another connection (the outbox thread), so this one
+   * never stalls on a checkpoint's writes and fsync. Default true.
+   */
+  walCheckpoints?: boolean;
+}
+
+export async function openStore(databaseUrl: string, o: OpenStoreOptions = {}): Promise<Store> {
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return new PostgresStore({ connectionString: databaseUrl });
   if (databaseUrl.startsWith("sqlite:")) {
     const path = databaseUrl.slice("sqlite:".length);
     if (path === ":memory:") return new SqliteStore(":memory:");
     if (path === "") throw new Error("DATABASE_URL 'sqlite:' needs a file path, e.g. sqlite:./data/bridge.db, or sqlite::memory:.");
     mkdirSync(dirname(path), { recursive: true });
-    return new SqliteStore(path);
+    return new SqliteStore(path, { walCheckpoints: o.walCheckpoints });
   }
   throw new Error(
     `Unsupported DATABASE_URL '${redactUrl(databaseUrl)}': use sqlite:./data/bridge.db, sqlite::memory: or postgres://user@host:5432/db.`,

@@ -22,6 +22,7 @@ describe("tracing across accept, outbox and the NH call", () => {
     const config = loadConfig({
       PORT: "0", NOTIFICATIONHUBS_CONNECTION_STRING: f.connectionString, NOTIFICATION_HUB_NAME: HUB,
       DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), "gnb-trace-")), "b.db")}`, OUTBOX_POLL_INTERVAL_MS: "10",
+      OUTBOX_THREAD: "false", // the in-memory span exporter lives on this thread, so the outbox worker must too
     });
     const silent = new Writable({ write: (_c, _e, cb) => cb() });
     bridge = await startBridge(config, { tracing: startTracing({ serviceName: "gnb-test", exporter }), logger: createLogger({ level: "info", destination: silent }) });

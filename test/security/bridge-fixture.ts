@@ -74,6 +74,8 @@ export async function startSecuredBridge(env: Record<string, string> = {}): Prom
     AUTH_OPENID_METADATA_URL: entra.metadataUrl,
     AUTH_APP_HOSTS: JSON.stringify({ [APP_ID]: [HOST], [APP_B]: [HOST], [APP_C]: [HOST] }),
     LOG_LEVEL: "trace",
+    // The captured logger lives on this thread: keep the outbox worker here so its lines are captured too.
+    OUTBOX_THREAD: "false",
     ...env,
   });
   const log = captureLog();

@@ -10,7 +10,7 @@ function open() {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)");
-  return { db, reader: () => new Database(file, { readonly: true }) };
+  return { db, file, reader: () => new Database(file, { readonly: true }) };
 }
 
 describe("GroupCommit", () => {
@@ -50,6 +50,33 @@ describe("GroupCommit", () => {
     const p = gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (9, 'z')").run());
     gc.flushNow();
     await p;
+    expect(db.prepare("SELECT COUNT(*) AS n FROM t").get()).toEqual({ n: 1 });
+  });
+
+  it("waits for another connection's write lock without blocking the event loop, then commits", async () => {
+    const { db, file } = open();
+    const other = new Database(file);
+    other.prepare("BEGIN IMMEDIATE").run(); // the outbox thread, say, mid-transaction
+    const gc = new GroupCommit(db);
+    const order: string[] = [];
+    const write = gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (1, 'a')").run()).then(() => order.push("committed"));
+    await new Promise((r) => setTimeout(r, 30));
+    order.push("loop ran while waiting");
+    other.prepare("COMMIT").run();
+    await write;
+    expect(order).toEqual(["loop ran while waiting", "committed"]);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM t").get()).toEqual({ n: 1 });
+  });
+
+  it("fails the queued writes, writing nothing, when the lock stays taken past lockWaitMs", async () => {
+    const { db, file } = open();
+    const other = new Database(file);
+    other.prepare("BEGIN IMMEDIATE").run();
+    const gc = new GroupCommit(db, { lockWaitMs: 50 });
+    await expect(gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (1, 'a')").run())).rejects.toMatchObject({ code: "SQLITE_BUSY" });
+    other.prepare("ROLLBACK").run();
+    expect(db.prepare("SELECT COUNT(*) AS n FROM t").get()).toEqual({ n: 0 });
+    await gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (2, 'b')").run()); // and works again after
     expect(db.prepare("SELECT COUNT(*) AS n FROM t").get()).toEqual({ n: 1 });
   });
 });

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { prepareCached } from "./statement-cache.js";
 
 interface Pending {
   run: () => unknown;
@@ -6,56 +7,111 @@ interface Pending {
   reject: (e: unknown) => void;
 }
 
+export interface GroupCommitOptions {
+  maxBatch?: number;
+  /** The connection's busy_timeout, restored after each non-blocking attempt. Default 5000. */
+  busyTimeoutMs?: number;
+  /** How long queued writes wait for another connection's write lock before failing. Default 5000. */
+  lockWaitMs?: number;
+  now?: () => number;
+}
+
+const isBusy = (e: unknown): boolean => (e as { code?: string } | null)?.code === "SQLITE_BUSY";
+
 /**
  * Group commit: writes submitted in the same turn of the event loop run in one IMMEDIATE
  * transaction, each inside its own savepoint (one failing write rolls back only itself), and
  * every promise settles only after the shared COMMIT. A commit costs far more than the statements
  * in it, so under load this divides the cost per accept or per delivery outcome several times,
  * without weakening anything: nobody hears "done" before the data is committed.
+ *
+ * The write lock is taken without waiting: when another connection (the outbox thread, another
+ * process) holds it, SQLite's busy handler would put this whole event loop to sleep for
+ * 1, 2, 5, 10… ms. Instead the batch is retried a millisecond later, the loop keeps serving,
+ * and writes arriving meanwhile join the batch.
  */
 export class GroupCommit {
   private queue: Pending[] = [];
   private scheduled = false;
+  private waitingSince: number | undefined;
+  private readonly maxBatch: number;
+  private readonly busyTimeoutMs: number;
+  private readonly lockWaitMs: number;
+  private readonly now: () => number;
 
-  constructor(private readonly db: Database.Database, private readonly maxBatch = 256) {}
+  constructor(private readonly db: Database.Database, o: GroupCommitOptions = {}) {
+    this.maxBatch = o.maxBatch ?? 256;
+    this.busyTimeoutMs = o.busyTimeoutMs ?? 5000;
+    this.lockWaitMs = o.lockWaitMs ?? 5000;
+    this.now = o.now ?? Date.now;
+  }
 
   submit<T>(run: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush());
+        setImmediate(() => this.flush(false));
       }
     });
   }
 
-  /** Commits whatever is queued now (used before closing the connection). */
+  /** Commits whatever is queued now, waiting for the lock if need be (used before closing). */
   flushNow(): void {
-    this.flush();
+    this.flush(true);
   }
 
-  private flush(): void {
+  private flush(blocking: boolean): void {
     this.scheduled = false;
     while (this.queue.length > 0) {
+      const began = this.begin(blocking);
+      if (began === "busy") return this.retryLater();
+      if (began !== "ok") {
+        for (const item of this.queue.splice(0)) item.reject(began.error);
+        return;
+      }
+      this.waitingSince = undefined;
       const items = this.queue.splice(0, this.maxBatch);
-      const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+      const outcomes = items.map((item) => {
+        try {
+          return { ok: true, value: this.db.transaction(item.run)() }; // inside BEGIN: a savepoint
+        } catch (e) {
+          return { ok: false, value: e };
+        }
+      });
       try {
-        this.db
-          .transaction(() => {
-            for (const item of items) {
-              try {
-                outcomes.push({ ok: true, value: this.db.transaction(item.run)() }); // nested: a savepoint
-              } catch (e) {
-                outcomes.push({ ok: false, value: e });
-              }
-            }
-          })
-          .immediate();
+        prepareCached(this.db, "COMMIT").run();
       } catch (e) {
+        if (this.db.inTransaction) prepareCached(this.db, "ROLLBACK").run();
         for (const item of items) item.reject(e); // the commit itself failed: nothing was written
         continue;
       }
       items.forEach((item, i) => (outcomes[i].ok ? item.resolve(outcomes[i].value) : item.reject(outcomes[i].value)));
     }
+  }
+
+  private begin(blocking: boolean): "ok" | "busy" | { error: unknown } {
+    if (!blocking) this.db.pragma("busy_timeout = 0");
+    try {
+      prepareCached(this.db, "BEGIN IMMEDIATE").run();
+      return "ok";
+    } catch (e) {
+      return isBusy(e) && !blocking ? "busy" : { error: e };
+    } finally {
+      if (!blocking) this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+    }
+  }
+
+  private retryLater(): void {
+    const t = this.now();
+    this.waitingSince ??= t;
+    if (t - this.waitingSince >= this.lockWaitMs) {
+      this.waitingSince = undefined;
+      const error = new Error(`SQLite write lock held by another connection for over ${this.lockWaitMs} ms`);
+      for (const item of this.queue.splice(0)) item.reject(Object.assign(error, { code: "SQLITE_BUSY" }));
+      return;
+    }
+    this.scheduled = true;
+    setTimeout(() => this.flush(false), 1);
   }
 }

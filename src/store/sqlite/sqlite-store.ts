@@ -25,11 +25,12 @@ export class SqliteStore implements Store {
   private migrations?: Migration[];
   private readonly writes: GroupCommit;
 
-  constructor(filename: string) {
+  constructor(filename: string, o: { walCheckpoints?: boolean } = {}) {
     this.db = new Database(filename);
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("foreign_keys = ON");
+    if (o.walCheckpoints === false) this.db.pragma("wal_autocheckpoint = 0");
     this.db.pragma("busy_timeout = 5000"); // another process holding the write lock: wait, don't fail
     this.writes = new GroupCommit(this.db);
   }
@@ -67,20 +68,20 @@ export class SqliteStore implements Store {
 
   async claimDueDeliveries(o: { owner: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]> {
     const now = o.now.getTime();
-    const claim = this.db.transaction(() => {
-      const ids = (
-        prepareCached(this.db, `UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1, updated_at = @now
-            WHERE id IN (SELECT id FROM deliveries WHERE ${UNFINISHED} AND next_attempt_at <= @now
-              AND (lease_owner IS NULL OR lease_expires_at <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
-            RETURNING id`)
-          .all({ owner: o.owner, until: now + o.leaseMs, now, limit: o.limit }) as Row[]
-      ).map((r) => String(r.id));
-      if (ids.length === 0) return [];
-      const rows = prepareCached(this.db, `${SELECT_DELIVERY} WHERE d.id IN (${ids.map(() => "?").join(",")}) ORDER BY d.next_attempt_at, d.id`)
-        .all(...ids) as Row[];
-      return rows.map(toDeliveryRecord);
-    });
-    return claim.immediate();
+    // Only the lease is written under the write lock; the claimed rows are read after the commit
+    // (they are ours until the lease ends), so the lock is held for the UPDATE alone.
+    const claim = this.db.transaction(() =>
+      (prepareCached(this.db, `UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1, updated_at = @now
+          WHERE id IN (SELECT id FROM deliveries WHERE ${UNFINISHED} AND next_attempt_at <= @now
+            AND (lease_owner IS NULL OR lease_expires_at <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
+          RETURNING id`)
+        .all({ owner: o.owner, until: now + o.leaseMs, now, limit: o.limit }) as Row[]
+      ).map((r) => String(r.id)));
+    const ids = claim.immediate();
+    if (ids.length === 0) return [];
+    const rows = prepareCached(this.db, `${SELECT_DELIVERY} WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.next_attempt_at, d.id`)
+      .all(JSON.stringify(ids)) as Row[];
+    return rows.map(toDeliveryRecord);
   }
 
   async markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean> {

@@ -1,7 +1,6 @@
-import { extname } from "node:path";
-import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { DeliveryError } from "../../../errors.js";
+import { startModuleThread } from "../../../threads/module-thread.js";
 import type { NativeSend } from "../../native-send.js";
 import type { HubSender, SendReceipt } from "../hub-sender.js";
 import { fromWireError, type SenderReply, type SenderRequest, type SenderThreadData } from "./protocol.js";
@@ -21,15 +20,6 @@ interface SenderThread {
   pending: Map<number, Pending>;
 }
 
-// The thread file sits next to this one: .js when compiled; .ts under tsx or vitest, where the
-// thread first registers tsx's loader, then imports it.
-const ownExtension = extname(fileURLToPath(import.meta.url));
-const threadUrl = new URL(`./sender-thread${ownExtension}`, import.meta.url);
-const newThread = (data: SenderThreadData): Worker =>
-  ownExtension === ".ts"
-    ? new Worker(`import("tsx/esm/api").then((t) => { t.register(); return import(${JSON.stringify(threadUrl.href)}); })`, { eval: true, workerData: data })
-    : new Worker(threadUrl, { workerData: data });
-
 /**
  * A HubSender whose sends run on `threads` worker threads, each with its own SDK client. Sends go
  * to the thread with the fewest in flight. A thread that dies fails its in-flight sends as
@@ -47,7 +37,7 @@ export function createThreadedHubSender(data: SenderThreadData, threads: number)
   };
 
   const spawn = (slot: number): SenderThread => {
-    const worker = newThread(data);
+    const worker = startModuleThread(import.meta.url, "./sender-thread", data);
     const t: SenderThread = { worker, pending: new Map() };
     worker.unref(); // idle threads never hold the process open; ref'd while sends are in flight
     worker.on("message", (r: SenderReply) => {

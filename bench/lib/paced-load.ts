@@ -1,0 +1,64 @@
+import { Agent, request } from "node:http";
+import { build } from "hdr-histogram-js";
+import { RECORDED_RAW_JSON, unsIdFor } from "./legacy-request.js";
+import type { LoadResult } from "./load.js";
+
+/**
+ * An open-loop load at a steady rate: request i is due at start + i/rate, sent then whatever
+ * happened to earlier ones, and its latency counts from when it was due (no coordinated omission).
+ * autocannon's overallRate instead lets every connection fire its share as fast as it can at the
+ * top of each second: a burst at full speed, then silence, whose queueing shows up as latency
+ * even on a bare server. This measures what a steady 1,000/s costs.
+ */
+export async function runPacedLoad(o: { url: string; rate: number; durationS: number; runTag: string; maxInFlight?: number }): Promise<LoadResult> {
+  const agent = new Agent({ keepAlive: true, maxSockets: o.maxInFlight ?? 256 });
+  const target = new URL(`${o.url}/beta/me/notifications`);
+  const body = Buffer.from(RECORDED_RAW_JSON);
+  const histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 }); // µs
+  const total = Math.round(o.rate * o.durationS);
+  let sent = 0, ok = 0, non2xx = 0, errors = 0, settled = 0;
+  const started = performance.now();
+
+  const fire = (i: number, dueAt: number) => {
+    const req = request(
+      { agent, host: target.hostname, port: target.port, path: target.pathname, method: "POST",
+        headers: { "content-type": "application/json", "content-length": body.length, "x-uns-id": unsIdFor(o.runTag, i) } },
+      (res) => {
+        res.resume();
+        res.on("end", () => {
+          histogram.recordValue(Math.max(1, Math.round((performance.now() - dueAt) * 1000)));
+          if (res.statusCode! >= 200 && res.statusCode! < 300) ok++;
+          else non2xx++;
+          settled++;
+        });
+      },
+    );
+    req.on("error", () => { errors++; settled++; });
+    req.end(body);
+  };
+
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const elapsedMs = performance.now() - started;
+      const due = Math.min(total, Math.floor((elapsedMs / 1000) * o.rate) + 1);
+      while (sent < due) {
+        fire(sent, started + (sent / o.rate) * 1000);
+        sent++;
+      }
+      if (sent < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  const deadline = performance.now() + 30_000;
+  while (settled < total && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  const ms = (p: number) => histogram.getValueAtPercentile(p) / 1000;
+  return {
+    acceptedPerSec: ok / o.durationS,
+    ok, non2xx, errors: errors + (total - settled),
+    p50Ms: ms(50), p99Ms: ms(99), maxMs: histogram.maxValue / 1000,
+    seconds: Math.max(seconds, o.durationS),
+  };
+}

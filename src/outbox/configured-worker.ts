@@ -1,0 +1,43 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Tracer } from "@opentelemetry/api";
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import { createDeliverFn } from "../deliver-delivery.js";
+import type { HubSender } from "../delivery/hubs/hub-sender.js";
+import { traceDelivery } from "../observability/traced-delivery.js";
+import type { Store } from "../store/store.js";
+import { createOutboxWorker, type AttemptEvent, type OutboxWorker } from "./worker.js";
+
+/** The outbox worker with its settings from config; the same on the main loop and on the outbox thread. */
+export function createConfiguredOutboxWorker(
+  c: Config,
+  d: { store: Store; sender: HubSender; now: () => Date; tracer?: Tracer; logger: Logger; onAttempt: (e: AttemptEvent) => void },
+): OutboxWorker {
+  return createOutboxWorker({
+    store: d.store,
+    send: traceDelivery(createDeliverFn({ store: d.store, sender: d.sender }), d.tracer),
+    now: d.now,
+    owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    batchSize: c.OUTBOX_BATCH_SIZE,
+    concurrency: c.OUTBOX_CONCURRENCY,
+    leaseMs: c.OUTBOX_LEASE_MS,
+    maxAttempts: c.OUTBOX_MAX_ATTEMPTS,
+    baseBackoffMs: c.OUTBOX_BASE_BACKOFF_MS,
+    maxBackoffMs: c.OUTBOX_MAX_BACKOFF_MS,
+    pollIntervalMs: c.OUTBOX_POLL_INTERVAL_MS,
+    onAttempt: (e) => {
+      logAttempt(d.logger, e);
+      d.onAttempt(e);
+    },
+    onError: (e) => d.logger.error({ err: e }, "outbox worker error"),
+  });
+}
+
+/** One log line per delivery attempt: error when dead-lettered, warn when retried, info otherwise. */
+export function logAttempt(logger: Logger, e: AttemptEvent): void {
+  const line = { notificationId: e.notificationId, deliveryId: e.deliveryId, platform: e.platform, outcome: e.outcome, status: e.status, trackingId: e.trackingId, latencyMs: e.latencyMs, attempt: e.attempt, error: e.error, nextAttemptAt: e.nextAttemptAt?.toISOString() };
+  if (e.outcome === "dead-lettered") logger.error(line, "delivery attempt");
+  else if (e.outcome === "retry") logger.warn(line, "delivery attempt");
+  else logger.info(line, "delivery attempt");
+}

@@ -1,0 +1,71 @@
+import type { Worker } from "node:worker_threads";
+import type { Logger } from "pino";
+import { startModuleThread } from "../../threads/module-thread.js";
+import type { AttemptEvent } from "../worker.js";
+import type { FromOutboxThread, OutboxThreadData } from "./protocol.js";
+
+export interface OutboxThread {
+  /** Asks the thread to finish in-flight sends and close its store; resolves when it has. */
+  stop(): Promise<void>;
+}
+
+const RESTART_DELAY_MS = 1000;
+const START_TIMEOUT_MS = 30_000;
+
+/**
+ * Runs the outbox worker on a worker thread. Resolves once the thread has opened its store and
+ * started polling; rejects if it cannot. A thread that dies later is logged and started again
+ * (its claims are retaken after their lease, so nothing is lost).
+ */
+export async function startOutboxThread(data: OutboxThreadData, o: { logger: Logger; onAttempt: (e: AttemptEvent) => void }): Promise<OutboxThread> {
+  let stopping = false;
+  let current: Worker;
+  let stopped: (() => void) | undefined;
+  let alive = false;
+
+  const launch = (): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      const w = startModuleThread(import.meta.url, "./outbox-thread", data);
+      current = w;
+      let started = false;
+      const timer = setTimeout(() => { void w.terminate(); reject(new Error("outbox thread did not start in time")); }, START_TIMEOUT_MS);
+      w.on("message", (m: FromOutboxThread) => {
+        if (m.type === "attempts") for (const e of m.events) o.onAttempt(e);
+        else if (m.type === "started") { started = true; alive = true; clearTimeout(timer); resolve(); }
+        else if (m.type === "failed") { clearTimeout(timer); reject(new Error(`outbox thread failed to start: ${m.message}`)); void w.terminate(); }
+        else if (m.type === "stopped") stopped?.();
+      });
+      w.on("error", (e) => o.logger.error({ err: e }, "outbox thread crashed"));
+      w.on("exit", (code) => {
+        alive = false;
+        clearTimeout(timer);
+        if (!started) { reject(new Error(`outbox thread exited (code ${code}) before starting`)); return; }
+        if (stopping) { stopped?.(); return; }
+        o.logger.error({ code, restartInMs: RESTART_DELAY_MS }, "outbox thread exited; starting it again");
+        relaunchLater();
+      });
+    });
+
+  const relaunchLater = (): void => {
+    setTimeout(() => {
+      if (stopping) return;
+      launch().catch((e: unknown) => {
+        o.logger.error({ err: e, restartInMs: RESTART_DELAY_MS }, "outbox thread restart failed; trying again");
+        relaunchLater();
+      });
+    }, RESTART_DELAY_MS).unref();
+  };
+
+  await launch();
+  return {
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      if (!alive) return; // crashed and not yet restarted: nothing to drain
+      const done = new Promise<void>((resolve) => (stopped = resolve));
+      current.postMessage({ type: "stop" });
+      await done;
+      await current.terminate();
+    },
+  };
+}

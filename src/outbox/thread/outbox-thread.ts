@@ -1,0 +1,57 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { createHubClient, endpointIsHttp } from "../../delivery/hubs/hub-client.js";
+import { createHubSender } from "../../delivery/hubs/hub-sender.js";
+import { createLogger } from "../../observability/logger.js";
+import { traceSender } from "../../observability/traced-delivery.js";
+import { startTracing } from "../../observability/tracing.js";
+import { openStore } from "../../store/open-store.js";
+import { createConfiguredOutboxWorker } from "../configured-worker.js";
+import type { AttemptEvent } from "../worker.js";
+import type { FromOutboxThread, OutboxThreadData, ToOutboxThread } from "./protocol.js";
+
+/**
+ * The outbox thread: the outbox worker on its own event loop, with its own store connection and
+ * NH client, so sending never competes with accepting on the main loop. Same worker, same
+ * settings, same logs and spans as the in-loop worker; attempts are reported to the main thread
+ * for metrics.
+ */
+const { config: c, connectionString } = workerData as OutboxThreadData;
+const port = parentPort!;
+const post = (m: FromOutboxThread) => port.postMessage(m);
+const logger = createLogger({ level: c.LOG_LEVEL, base: { service: c.OTEL_SERVICE_NAME, thread: "outbox" } });
+const now = () => new Date();
+
+// Attempts are posted once per turn of this loop, not one message each.
+let batch: AttemptEvent[] = [];
+const report = (e: AttemptEvent) => {
+  if (batch.length === 0) setImmediate(() => { post({ type: "attempts", events: batch }); batch = []; });
+  batch.push(e);
+};
+
+try {
+  const tracing = startTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
+  const store = await openStore(c.DATABASE_URL);
+  const client = createHubClient({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp: endpointIsHttp(connectionString) });
+  const sender = traceSender(createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now }), tracing?.tracer);
+  const worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt: report });
+  port.on("message", (m: ToOutboxThread) => {
+    if (m.type !== "stop") return;
+    void (async () => {
+      // Each step runs even if one fails: unfinished claims are retaken after their lease.
+      for (const step of [() => worker.stop(), () => store.close(), async () => tracing?.shutdown()]) {
+        try {
+          await step();
+        } catch (e) {
+          logger.error({ err: e }, "outbox thread shutdown step failed; continuing");
+        }
+      }
+      if (batch.length) post({ type: "attempts", events: batch });
+      post({ type: "stopped" });
+      port.close();
+    })();
+  });
+  worker.start();
+  post({ type: "started" });
+} catch (e) {
+  post({ type: "failed", message: e instanceof Error ? e.message : String(e) });
+}
