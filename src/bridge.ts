@@ -6,21 +6,18 @@ import { createEntraVerifier } from "./auth/entra-verifier.js";
 import { parseAppHostRules, type AppHostRules } from "./auth/app-hosts.js";
 import { defaultOpenIdMetadataUrl } from "./auth/types.js";
 import type { Config } from "./config.js";
-import { createGraphStrategy } from "./delivery/graph/graph-strategy.js";
-import { createGraphTokenProvider } from "./delivery/graph/graph-token.js";
 import { createHubClient, endpointIsHttp } from "./delivery/hubs/hub-client.js";
 import { cacheReadiness, createHubSender, type HubSender } from "./delivery/hubs/hub-sender.js";
 import { createThreadedHubSender } from "./delivery/hubs/threads/threaded-sender.js";
 import { createNotificationHubsStrategy } from "./delivery/hubs/hubs-strategy.js";
 import type { DeliveryStrategy } from "./delivery/strategy.js";
-import { startEmulator } from "./emulator/server.js";
 import { anonymous, type Authenticate } from "./http/authenticate.js";
 import { createHealthRouter } from "./observability/health.js";
 import { createLogger } from "./observability/logger.js";
 import { createMetrics, createMetricsMiddleware, recordDeliveryAttempt } from "./observability/metrics.js";
 import { createRequestLogMiddleware } from "./observability/request-log.js";
 import { createTracingMiddleware } from "./observability/tracing-middleware.js";
-import { serializeTraceContext, startTracing, type Tracing } from "./observability/tracing.js";
+import { loadTracing, serializeTraceContext, type Tracing } from "./observability/tracing.js";
 import { createMetricsRouter } from "./observability/metrics-router.js";
 import { traceSender } from "./observability/traced-delivery.js";
 import { createConfiguredOutboxWorker } from "./outbox/configured-worker.js";
@@ -78,12 +75,13 @@ function buildHubSender(c: Config, connectionString: string, now: () => Date, cl
 export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<RunningBridge> {
   const now = o.now ?? (() => new Date());
   const logger = o.logger ?? createLogger({ level: c.LOG_LEVEL, base: { service: c.OTEL_SERVICE_NAME } });
-  const tracing = o.tracing ?? startTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
+  const tracing = o.tracing ?? await loadTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
   const closers: Array<() => Promise<void>> = [];
 
   let connectionString = c.NOTIFICATIONHUBS_CONNECTION_STRING;
   let emulatorUrl: string | undefined;
   if (c.embeddedEmulator) {
+    const { startEmulator } = await import("./emulator/server.js"); // loaded only on the embedded default
     const emu = await startEmulator({ port: c.EMULATOR_PORT, host: "127.0.0.1", accessKey: c.EMULATOR_ACCESS_KEY, stateFile: c.EMULATOR_STATE_FILE });
     emulatorUrl = emu.url;
     connectionString = emu.connectionString();
@@ -94,6 +92,9 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   let sender: HubSender | undefined;
   let strategy: DeliveryStrategy;
   if (c.BRIDGE_STRATEGY === "graph") {
+    // Loaded only for this strategy (MSAL alone is ~15 MB resident).
+    const { createGraphStrategy } = await import("./delivery/graph/graph-strategy.js");
+    const { createGraphTokenProvider } = await import("./delivery/graph/graph-token.js");
     const certificate = c.GRAPH_CLIENT_CERTIFICATE_PATH
       ? { privateKeyPem: readFileSync(c.GRAPH_CLIENT_CERTIFICATE_PATH, "utf8"), thumbprintSha256: c.GRAPH_CLIENT_CERTIFICATE_THUMBPRINT ?? "" }
       : undefined;

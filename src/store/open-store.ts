@@ -1,7 +1,5 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PostgresStore } from "./postgres/postgres-store.js";
-import { SqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store } from "./store.js";
 
 /**
@@ -17,8 +15,13 @@ export interface OpenStoreOptions {
 }
 
 export async function openStore(databaseUrl: string, o: OpenStoreOptions = {}): Promise<Store> {
-  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) return new PostgresStore({ connectionString: databaseUrl });
+  // Each backend's driver is loaded only when that backend is used.
+  if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    const { PostgresStore } = await import("./postgres/postgres-store.js");
+    return new PostgresStore({ connectionString: databaseUrl });
+  }
   if (databaseUrl.startsWith("sqlite:")) {
+    const { SqliteStore } = await import("./sqlite/sqlite-store.js");
     const path = databaseUrl.slice("sqlite:".length);
     if (path === ":memory:") return new SqliteStore(":memory:");
     if (path === "") throw new Error("DATABASE_URL 'sqlite:' needs a file path, e.g. sqlite:./data/bridge.db, or sqlite::memory:.");

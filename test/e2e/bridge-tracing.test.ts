@@ -7,7 +7,8 @@ import { until } from "../support/until.js";
 import { startBridge, type RunningBridge } from "../../src/bridge.js";
 import { loadConfig } from "../../src/config.js";
 import { createLogger } from "../../src/observability/logger.js";
-import { REQUEST_ID_ATTRIBUTE, startTracing } from "../../src/observability/tracing.js";
+import { REQUEST_ID_ATTRIBUTE } from "../../src/observability/tracing.js";
+import { startTracing } from "../../src/observability/tracing-sdk.js";
 import { HUB, startHubsFixture, type HubsFixture } from "../support/hubs-fixture.js";
 import { Writable } from "node:stream";
 

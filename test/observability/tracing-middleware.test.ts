@@ -4,7 +4,8 @@ import express from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTracingMiddleware } from "../../src/observability/tracing-middleware.js";
-import { REQUEST_ID_ATTRIBUTE, serializeTraceContext, startTracing, type Tracing } from "../../src/observability/tracing.js";
+import { REQUEST_ID_ATTRIBUTE, serializeTraceContext, type Tracing } from "../../src/observability/tracing.js";
+import { startTracing } from "../../src/observability/tracing-sdk.js";
 import { listen } from "./helpers.js";
 
 describe("createTracingMiddleware", () => {

@@ -6,12 +6,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   REQUEST_ID_ATTRIBUTE,
   serializeTraceContext,
-  startTracing,
-  toTracesUrl,
   withLinkedSpan,
   withSpan,
   type Tracing,
 } from "../../src/observability/tracing.js";
+import { startTracing, toTracesUrl } from "../../src/observability/tracing-sdk.js";
 
 let tracing: Tracing | undefined;
 afterEach(async () => {
@@ -139,3 +138,17 @@ describe("withLinkedSpan", () => {
   });
 });
 
+
+describe("loadTracing", () => {
+  it("is off, loading nothing, without an OTLP endpoint", async () => {
+    const { loadTracing } = await import("../../src/observability/tracing.js");
+    expect(await loadTracing({ serviceName: "gnb" })).toBeUndefined();
+  });
+
+  it("starts the SDK when an endpoint is configured", async () => {
+    const { loadTracing } = await import("../../src/observability/tracing.js");
+    const t = await loadTracing({ endpoint: "http://127.0.0.1:9", serviceName: "gnb" });
+    expect(t?.tracer).toBeDefined();
+    await t?.shutdown();
+  });
+});

@@ -3,7 +3,7 @@ import { createHubClient, endpointIsHttp } from "../../delivery/hubs/hub-client.
 import { createHubSender } from "../../delivery/hubs/hub-sender.js";
 import { createLogger } from "../../observability/logger.js";
 import { traceSender } from "../../observability/traced-delivery.js";
-import { startTracing } from "../../observability/tracing.js";
+import { loadTracing } from "../../observability/tracing.js";
 import { openStore } from "../../store/open-store.js";
 import { createConfiguredOutboxWorker } from "../configured-worker.js";
 import type { AttemptEvent } from "../worker.js";
@@ -29,7 +29,7 @@ const report = (e: AttemptEvent) => {
 };
 
 try {
-  const tracing = startTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
+  const tracing = await loadTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
   const store = await openStore(c.DATABASE_URL);
   const client = createHubClient({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp: endpointIsHttp(connectionString) });
   const sender = traceSender(createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now }), tracing?.tracer);
