@@ -114,4 +114,61 @@ export function describeAcceptContract(ref: StoreRef): void {
       expect(await ref.store.listDeliveries({ limit: 100 })).toHaveLength(1);
     });
   });
+
+  // Accepts submitted together (one turn of the event loop) are grouped into one transaction by
+  // both backends; the outcomes must be those of taking them one at a time, in submission order.
+  describe("acceptNotification, many submitted together", () => {
+    it("a later accept sees the earlier ones: duplicate, replace, conflict and fresh ones side by side", async () => {
+      const existing = anAcceptInput({ notification: { appNotificationId: "old", unsId: "uns-carol" } });
+      await ref.store.acceptNotification(existing, T0);
+      const a1 = anAcceptInput({ notification: { appNotificationId: "a" } });
+      const a1Again = anAcceptInput({ notification: { appNotificationId: "a" } });
+      const a2 = anAcceptInput({ notification: { appNotificationId: "a" }, contentHash: "hash-2", deliveries: [aDeliveryInput(), aDeliveryInput()] });
+      const k1 = anAcceptInput({ idempotencyKey: "k", notification: { unsId: "uns-bob" } });
+      const k1Again = anAcceptInput({ idempotencyKey: "k", notification: { unsId: "uns-bob" }, response: { other: true } });
+      const kConflict = anAcceptInput({ idempotencyKey: "k", notification: { unsId: "uns-bob" }, contentHash: "hash-3" });
+      const replacesOld = anAcceptInput({ notification: { appNotificationId: "old", unsId: "uns-carol" }, contentHash: "hash-9" });
+      const fresh = anAcceptInput({ notification: { unsId: "uns-dave" } });
+      const all = [a1, a1Again, a2, k1, k1Again, kConflict, replacesOld, fresh];
+      const settled = await Promise.allSettled(all.map((i) => ref.store.acceptNotification(i, at(5))));
+
+      const outcome = (i: number) => (settled[i].status === "fulfilled" ? settled[i].value : undefined);
+      expect(outcome(0)).toMatchObject({ outcome: "created", notification: { id: a1.notification.id } });
+      expect(outcome(1)).toMatchObject({ outcome: "duplicate", notification: { id: a1.notification.id } });
+      expect(outcome(2)).toMatchObject({ outcome: "replaced", notification: { id: a2.notification.id, state: "live" } });
+      expect(outcome(3)).toMatchObject({ outcome: "created", notification: { id: k1.notification.id } });
+      expect(outcome(4)).toMatchObject({ outcome: "duplicate", notification: { id: k1.notification.id, response: k1.response } });
+      expect(settled[5].status === "rejected" && settled[5].reason).toBeInstanceOf(IdempotencyConflictError);
+      expect(outcome(6)).toMatchObject({ outcome: "replaced", notification: { id: replacesOld.notification.id } });
+      expect(outcome(7)).toMatchObject({ outcome: "created" });
+
+      // What was stored: a1 replaced by a2 with its delivery superseded before it was ever sent.
+      const storedA1 = await ref.store.getNotification(a1.notification.id);
+      expect(storedA1?.notification).toMatchObject({ state: "replaced", replacedBy: a2.notification.id });
+      expect(storedA1?.deliveries.map((d) => d.state)).toEqual(["superseded"]);
+      expect((await ref.store.getNotification(existing.notification.id))?.notification).toMatchObject({ state: "replaced", replacedBy: replacesOld.notification.id });
+      for (const i of [a1Again, k1Again, kConflict]) expect(await ref.store.getNotification(i.notification.id)).toBeUndefined();
+      // Only the live ones' deliveries are sent: a2 (2), k1, replacesOld, fresh.
+      const claimable = await ref.store.claimDueDeliveries({ owner: "w", now: at(10), limit: 100, leaseMs: 1000 });
+      expect(claimable.map((d) => d.notificationId).sort()).toEqual(
+        [a2.notification.id, a2.notification.id, k1.notification.id, replacesOld.notification.id, fresh.notification.id].sort(),
+      );
+    });
+
+    it("an accept the database refuses fails alone; the others of its group are stored", async () => {
+      const good = [anAcceptInput(), anAcceptInput({ notification: { unsId: "uns-bob" } })];
+      const bad = anAcceptInput({ deliveries: [aDeliveryInput({ purpose: "bogus" as never })] }); // violates the purpose CHECK
+      const settled = await Promise.allSettled([good[0], bad, good[1]].map((i) => ref.store.acceptNotification(i, T0)));
+      expect(settled.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      for (const g of good) expect((await ref.store.getNotification(g.notification.id))?.deliveries).toHaveLength(1);
+      expect(await ref.store.getNotification(bad.notification.id)).toBeUndefined();
+    });
+
+    it("stores every one of a large group, each with its deliveries", async () => {
+      const inputs = Array.from({ length: 300 }, (_, i) => anAcceptInput({ notification: { unsId: `uns-${i % 40}`, appNotificationId: `n-${i}` }, deliveries: [aDeliveryInput(), aDeliveryInput(), aDeliveryInput()] }));
+      const results = await Promise.all(inputs.map((i) => ref.store.acceptNotification(i, T0)));
+      expect(results.every((r) => r.outcome === "created")).toBe(true);
+      expect(await ref.store.outboxStats(at(1))).toMatchObject({ pending: 900, due: 900 });
+    });
+  });
 }

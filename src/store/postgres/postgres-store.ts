@@ -5,10 +5,9 @@ import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../recor
 import type {
   AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
 } from "../store.js";
-import { acceptInPostgres, beginWithAcceptLock } from "./postgres-accept.js";
+import { PostgresAcceptBatcher } from "./postgres-accept-batcher.js";
 import { PostgresOutcomeWriter } from "./postgres-outcomes.js";
 import { migratePostgres } from "./postgres-migrate.js";
-import { withTransaction } from "./postgres-transaction.js";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 const UNFINISHED = "state IN ('pending', 'retrying')";
@@ -30,6 +29,7 @@ export class PostgresStore implements Store {
   private readonly schema?: string;
   private migrations?: Migration[];
   private readonly outcomes: PostgresOutcomeWriter;
+  private readonly accepts: PostgresAcceptBatcher;
 
   constructor(o: PostgresStoreOptions) {
     if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) {
@@ -43,6 +43,8 @@ export class PostgresStore implements Store {
     });
     this.pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects
     this.outcomes = new PostgresOutcomeWriter(this.pool, UNFINISHED);
+    // Leave pool connections for claims, outcomes and reads.
+    this.accepts = new PostgresAcceptBatcher(this.pool, { maxInFlight: Math.max(1, Math.floor((o.maxConnections ?? 10) / 2)), maxBatch: 200 });
   }
 
   async migrate(): Promise<void> {
@@ -61,7 +63,7 @@ export class PostgresStore implements Store {
   }
 
   async acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome> {
-    return withTransaction(this.pool, (c) => acceptInPostgres(c, input, now.getTime()), beginWithAcceptLock(input.notification.unsId));
+    return this.accepts.submit(input, now.getTime());
   }
 
   async claimDueDeliveries(o: { owner: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]> {

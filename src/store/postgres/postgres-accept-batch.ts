@@ -1,0 +1,168 @@
+import { createHash } from "node:crypto";
+import type pg from "pg";
+import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
+import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
+import type { AcceptInput, AcceptOutcome, NotificationRecord } from "../store.js";
+
+type Row = Record<string, unknown>;
+
+/** One accept's result inside a batch: its outcome, or the error that refused it alone. */
+export type BatchResult = { ok: true; outcome: AcceptOutcome } | { ok: false; error: unknown };
+
+const slot = (unsId: string, key: string): string => `${unsId}\u0000${key}`;
+const toExisting = (r: Row): ExistingNotification => ({ id: String(r.id), contentHash: String(r.content_hash), expiresAtMs: Number(r.expires_at) });
+
+/** A signed 64-bit prefix of SHA-256: the advisory lock key of one X-UNS-ID. */
+export function acceptLockKey(unsId: string): bigint {
+  return createHash("sha256").update(`graph-notifications-bridge:accept:${unsId}`).digest().readBigInt64BE(0);
+}
+
+/**
+ * `BEGIN` plus the advisory locks of every X-UNS-ID in the batch, in one round trip. Keys are
+ * taken in ascending order, so two batches (or two processes) sharing targets cannot deadlock.
+ */
+export function beginWithAcceptLocks(unsIds: Iterable<string>): string {
+  const keys = [...new Set([...unsIds].map(acceptLockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `BEGIN; SELECT ${keys.map((k) => `pg_advisory_xact_lock(${k.toString()})`).join(", ")}`;
+}
+
+interface Planned {
+  input: AcceptInput;
+  nowMs: number;
+  /** State the row is written with: 'replaced' when a later accept of the same batch replaced it. */
+  state: "live" | "replaced";
+  replacedBy?: string;
+  /** A later accept of the batch replaced this one before it was sent: its deliveries start superseded. */
+  superseded: boolean;
+}
+
+/**
+ * The accepts of a batch in one transaction, with the same rules (decideAccept) and the same
+ * outcomes as taking them one by one in order: one look-up for all of them, the decisions made
+ * here in order (a later accept sees the earlier ones of the batch), then at most three writes.
+ * Must run after beginWithAcceptLocks: the per-target advisory locks serialise batches (and
+ * processes) touching the same X-UNS-ID, and READ COMMITTED lets each see what the previous
+ * holder committed; the unique live index is the backstop.
+ */
+export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ input: AcceptInput; nowMs: number }>): Promise<BatchResult[]> {
+  const { live, byKey } = await lookUp(c, batch.map((b) => b.input), Math.min(...batch.map((b) => b.nowMs)));
+  const planned: Planned[] = [];
+  const plannedById = new Map<string, Planned>();
+  const retireInDb: Array<{ oldId: string; newId: string }> = [];
+  const supersedeInDb: string[] = [];
+  const duplicatesOfDbRows = new Map<number, string>();
+  const results: BatchResult[] = batch.map(({ input, nowMs }, i) => {
+    const n = input.notification;
+    const liveSlot = n.appNotificationId === undefined ? undefined : slot(n.unsId, n.appNotificationId);
+    const keySlot = input.idempotencyKey === undefined ? undefined : slot(n.unsId, input.idempotencyKey);
+    let decision;
+    try {
+      decision = decideAccept({
+        contentHash: input.contentHash, idempotencyKey: input.idempotencyKey, nowMs,
+        byKey: keySlot === undefined ? undefined : byKey.get(keySlot), live: liveSlot === undefined ? undefined : live.get(liveSlot),
+      });
+    } catch (error) {
+      return { ok: false, error };
+    }
+    if (decision.kind === "duplicate") {
+      const earlier = plannedById.get(decision.notificationId);
+      if (earlier) return { ok: true, outcome: { outcome: "duplicate", notification: insertedNotificationRecord(earlier.input, earlier.nowMs) } };
+      duplicatesOfDbRows.set(i, decision.notificationId);
+      return { ok: true, outcome: { outcome: "duplicate", notification: undefined as unknown as NotificationRecord } }; // filled in below
+    }
+    const retireId = decision.kind === "replace" ? decision.replaceId : decision.retireId;
+    if (retireId !== undefined) {
+      const earlier = plannedById.get(retireId);
+      if (earlier) {
+        earlier.state = "replaced";
+        earlier.replacedBy = n.id;
+        if (decision.kind === "replace") earlier.superseded = true;
+      } else {
+        retireInDb.push({ oldId: retireId, newId: n.id });
+        if (decision.kind === "replace") supersedeInDb.push(retireId);
+      }
+    }
+    const p: Planned = { input, nowMs, state: "live", superseded: false };
+    planned.push(p);
+    plannedById.set(n.id, p);
+    const mine: ExistingNotification = { id: n.id, contentHash: input.contentHash, expiresAtMs: n.expiresAt.getTime() };
+    if (liveSlot !== undefined) live.set(liveSlot, mine);
+    if (keySlot !== undefined) byKey.set(keySlot, mine);
+    return { ok: true, outcome: { outcome: decision.kind === "replace" ? "replaced" : "created", notification: insertedNotificationRecord(input, nowMs) } };
+  });
+
+  if (retireInDb.length > 0) await retireAndSupersede(c, retireInDb, supersedeInDb, Math.max(...batch.map((b) => b.nowMs)));
+  if (planned.length > 0) await insertPlanned(c, planned);
+  if (duplicatesOfDbRows.size > 0) {
+    const ids = [...new Set(duplicatesOfDbRows.values())];
+    const rows = (await c.query("SELECT * FROM notifications WHERE id = ANY($1::text[])", [ids])).rows as Row[];
+    const byId = new Map(rows.map((r) => [String(r.id), toNotificationRecord(r)]));
+    for (const [i, id] of duplicatesOfDbRows) results[i] = { ok: true, outcome: { outcome: "duplicate", notification: byId.get(id)! } };
+  }
+  return results;
+}
+
+/** The live rows and the idempotency-key rows any accept of the batch may collide with, in one query. */
+async function lookUp(c: pg.PoolClient, inputs: AcceptInput[], nowMs: number) {
+  const live = new Map<string, ExistingNotification>();
+  const byKey = new Map<string, ExistingNotification>();
+  const withAppId = inputs.filter((i) => i.notification.appNotificationId !== undefined);
+  const withKey = inputs.filter((i) => i.idempotencyKey !== undefined);
+  if (withAppId.length === 0 && withKey.length === 0) return { live, byKey };
+  const { rows } = await c.query(
+    `(SELECT 'live' AS kind, id, uns_id, app_notification_id AS k, content_hash, expires_at FROM notifications
+        WHERE state = 'live' AND (uns_id, app_notification_id) IN (SELECT * FROM unnest($1::text[], $2::text[])))
+     UNION ALL
+     (SELECT DISTINCT ON (uns_id, idempotency_key) 'key', id, uns_id, idempotency_key, content_hash, expires_at FROM notifications
+        WHERE (uns_id, idempotency_key) IN (SELECT * FROM unnest($3::text[], $4::text[])) AND created_at > $5
+        ORDER BY uns_id, idempotency_key, created_at DESC)`,
+    [
+      withAppId.map((i) => i.notification.unsId), withAppId.map((i) => i.notification.appNotificationId),
+      withKey.map((i) => i.notification.unsId), withKey.map((i) => i.idempotencyKey), nowMs - IDEMPOTENCY_WINDOW_MS,
+    ],
+  );
+  for (const r of rows as Row[]) (r.kind === "live" ? live : byKey).set(slot(String(r.uns_id), String(r.k)), toExisting(r));
+  return { live, byKey };
+}
+
+/** Retires replaced rows and supersedes their unsent deliveries (before the insert: the live index allows one live row per slot). */
+async function retireAndSupersede(c: pg.PoolClient, retire: Array<{ oldId: string; newId: string }>, supersede: string[], nowMs: number): Promise<void> {
+  await c.query(
+    `WITH retired AS (
+       UPDATE notifications n SET state = 'replaced', replaced_by = v.new_id
+       FROM unnest($1::text[], $2::text[]) AS v(old_id, new_id) WHERE n.id = v.old_id
+     )
+     UPDATE deliveries SET state = 'superseded', lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
+     WHERE notification_id = ANY($4::text[]) AND state IN ('pending', 'retrying')`,
+    [retire.map((r) => r.oldId), retire.map((r) => r.newId), nowMs, supersede],
+  );
+}
+
+const NOTIFICATION_INSERT_COLUMNS = [...NOTIFICATION_COLUMNS, "replaced_by"];
+const STATE_AT = NOTIFICATION_COLUMNS.indexOf("state");
+const DELIVERY_STATE_AT = DELIVERY_COLUMNS.indexOf("state");
+
+/** Every notification and delivery row of the batch in one statement. */
+async function insertPlanned(c: pg.PoolClient, planned: Planned[]): Promise<void> {
+  const values: unknown[] = [];
+  const tuple = (row: unknown[]): string => `(${row.map((v) => `$${values.push(v)}`).join(", ")})`;
+  const notifications = planned.map((p) => {
+    const row = notificationValues({ ...p.input, nowMs: p.nowMs });
+    row[STATE_AT] = p.state;
+    return tuple([...row, p.replacedBy ?? null]);
+  });
+  const deliveries = planned.flatMap((p) =>
+    p.input.deliveries.map((d) => {
+      const row = deliveryValues(d, p.input.notification.id, p.nowMs);
+      if (p.superseded) row[DELIVERY_STATE_AT] = "superseded";
+      return tuple(row);
+    }),
+  );
+  const insertNotifications = `INSERT INTO notifications (${NOTIFICATION_INSERT_COLUMNS.join(", ")}) VALUES ${notifications.join(", ")}`;
+  await c.query(
+    deliveries.length === 0
+      ? insertNotifications
+      : `WITH n AS (${insertNotifications}) INSERT INTO deliveries (${DELIVERY_COLUMNS.join(", ")}) VALUES ${deliveries.join(", ")}`,
+    values,
+  );
+}
