@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 /** VmHWM (peak resident set) and VmRSS of a process in MB, from /proc/<pid>/status; undefined once it exited. */
 export function readMemoryMb(pid: number): { peakRssMb: number; rssMb: number } | undefined {
@@ -43,4 +43,20 @@ export function readCpuMs(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU (ms) used so far by every process named `comm` (e.g. the PostgreSQL server's backends). */
+export function readCpuMsOfCommand(comm: string): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")")) !== comm) continue;
+      total += readCpuMs(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return total;
 }

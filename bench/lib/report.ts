@@ -50,6 +50,7 @@ export function formatTable(r: BenchResults): string {
     ["outbox pending start → end (max)", cell((x) => `${int(x.fixed.backlogStart)} → ${int(x.fixed.backlogEnd)} (${int(x.fixed.backlogMax)})`), "not growing"],
     ["oldest due at end / drained after load", cell((x) => `${x.fixed.oldestDueAgeEndS.toFixed(1)} s / ${x.fixed.drainAfterS === undefined ? "> 10 s" : `${x.fixed.drainAfterS.toFixed(1)} s`}`), ""],
     ["bridge CPU at 1,000/s (cores)", cell((x) => x.fixed.cpuCores.toFixed(2)), "of 2"],
+    ["PostgreSQL server CPU at 1,000/s (cores)", cell((x) => (x.fixed.dbCpuCores === undefined ? "–" : x.fixed.dbCpuCores.toFixed(2))), "same 2 cores"],
     ["outbox keeps pace", cell((x) => (x.fixed.keepsPace ? "yes" : "no")), "yes"],
     ["peak RSS (VmHWM) max / 1,000/s runs", cell((x) => `${int(x.max.peakRssMb)} / ${int(x.fixed.peakRssMb)} MB`), `< ${TARGETS.peakRssMb} MB`],
     ["non-2xx + errors (max / fixed)", cell((x) => `${x.max.load.non2xx + x.max.load.errors} / ${x.fixed.load.non2xx + x.fixed.load.errors}`), "0"],
