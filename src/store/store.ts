@@ -1,7 +1,19 @@
 import type { AcceptedNotification, Platform } from "../legacy/types.js";
 import type { NativeSend } from "../delivery/native-send.js";
 
-export type DeliveryState = "pending" | "retrying" | "sent" | "dead-lettered" | "expired" | "cancelled" | "superseded";
+export const DELIVERY_STATES = ["pending", "retrying", "sent", "dead-lettered", "expired", "cancelled", "superseded"] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/**
+ * The SQL condition for listing deliveries in `state`, with the state as a literal (from the closed
+ * set above, never from input as such): a literal lets both databases use the partial indexes on
+ * dead-lettered and expired rows, which a bound parameter would not.
+ */
+export function stateCondition(state: DeliveryState | undefined): string {
+  if (state === undefined) return "TRUE";
+  if (!DELIVERY_STATES.includes(state)) throw new Error(`unknown delivery state '${String(state)}'`);
+  return `d.state = '${state}'`;
+}
 export type DeliveryPurpose = NativeSend["purpose"];
 export type NotificationState = "live" | "replaced";
 

@@ -29,3 +29,19 @@ describe("SqliteStore on disk", () => {
     await second.close();
   });
 });
+
+describe("SqliteStore query plans", () => {
+  it("counts and lists dead letters, and counts the backlog, through partial indexes, never a table scan", async () => {
+    const file = join(dir, "plans.db");
+    const store = new SqliteStore(file);
+    await store.migrate();
+    await store.close();
+    const Database = (await import("better-sqlite3")).default;
+    const db = new Database(file, { readonly: true });
+    const plan = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join(" | ");
+    expect(plan("SELECT COUNT(*) FROM deliveries WHERE state = 'dead-lettered'")).toMatch(/USING COVERING INDEX deliveries_dead_lettered/);
+    expect(plan("SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'retrying')")).toMatch(/USING (COVERING )?INDEX deliveries_claim/);
+    expect(plan("SELECT * FROM deliveries d WHERE d.state = 'expired' AND (? IS NULL OR d.id > ?) ORDER BY d.id LIMIT 10", null, null)).toMatch(/INDEX deliveries_expired/);
+    db.close();
+  });
+});

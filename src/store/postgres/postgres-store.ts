@@ -5,6 +5,7 @@ import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../recor
 import type {
   AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
 } from "../store.js";
+import { stateCondition } from "../store.js";
 import { PostgresAcceptBatcher } from "./postgres-accept-batcher.js";
 import { PostgresOutcomeWriter } from "./postgres-outcomes.js";
 import { migratePostgres } from "./postgres-migrate.js";
@@ -119,8 +120,8 @@ export class PostgresStore implements Store {
 
   async listDeliveries(o: { state?: DeliveryState; limit: number; after?: string }): Promise<DeliveryRecord[]> {
     const { rows } = await this.pool.query(
-      `${SELECT_DELIVERY} WHERE ($1::text IS NULL OR d.state = $1) AND ($2::text IS NULL OR d.id > $2) ORDER BY d.id LIMIT $3`,
-      [o.state ?? null, o.after ?? null, o.limit],
+      `${SELECT_DELIVERY} WHERE ${stateCondition(o.state)} AND ($1::text IS NULL OR d.id > $1) ORDER BY d.id LIMIT $2`,
+      [o.after ?? null, o.limit],
     );
     return rows.map(toDeliveryRecord);
   }
@@ -162,7 +163,7 @@ export class PostgresStore implements Store {
 
   async outboxStats(now: Date): Promise<OutboxStats> {
     const { rows } = await this.pool.query(
-      // Index-driven counts (deliveries_claim, deliveries_state), never a scan of every sent row.
+      // Index-driven counts (deliveries_claim, deliveries_dead_lettered), never a scan of every sent row.
       `SELECT (SELECT COUNT(*) FROM deliveries WHERE ${UNFINISHED}) AS pending,
          (SELECT COUNT(*) FROM deliveries WHERE state = 'dead-lettered') AS dead, due.n AS due, due.oldest AS oldest
        FROM (SELECT COUNT(*) AS n, MIN(next_attempt_at) AS oldest FROM deliveries WHERE ${DUE}) AS due`,

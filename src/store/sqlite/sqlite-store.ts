@@ -6,6 +6,7 @@ import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../recor
 import type {
   AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
 } from "../store.js";
+import { stateCondition } from "../store.js";
 import { GroupCommit } from "./group-commit.js";
 import { acceptInSqlite } from "./sqlite-accept.js";
 
@@ -121,9 +122,9 @@ export class SqliteStore implements Store {
   }
 
   async listDeliveries(o: { state?: DeliveryState; limit: number; after?: string }): Promise<DeliveryRecord[]> {
-    const rows = prepareCached(this.db, `${SELECT_DELIVERY} WHERE (@state IS NULL OR d.state = @state) AND (@after IS NULL OR d.id > @after)
+    const rows = prepareCached(this.db, `${SELECT_DELIVERY} WHERE ${stateCondition(o.state)} AND (@after IS NULL OR d.id > @after)
         ORDER BY d.id LIMIT @limit`)
-      .all({ state: o.state ?? null, after: o.after ?? null, limit: o.limit }) as Row[];
+      .all({ after: o.after ?? null, limit: o.limit }) as Row[];
     return rows.map(toDeliveryRecord);
   }
 
