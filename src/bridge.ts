@@ -41,6 +41,8 @@ export interface RunningBridge {
   connectionString?: string;
   store?: Store;
   worker?: OutboxWorker;
+  /** The outbox worker's thread, when it runs on one (BRIDGE_ROLE=all, OUTBOX_THREAD). */
+  outboxThread?: OutboxThread;
   logger: Logger;
   /** Graceful: stop accepting, finish requests, drain the worker, close the store. */
   shutdown(): Promise<void>;
@@ -200,5 +202,5 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
       }
     })());
 
-  return { url: `http://${host}:${port}`, emulatorUrl, connectionString: c.embeddedEmulator ? connectionString : undefined, store, worker, logger, shutdown };
+  return { url: `http://${host}:${port}`, emulatorUrl, connectionString: c.embeddedEmulator ? connectionString : undefined, store, worker, outboxThread, logger, shutdown };
 }

@@ -9,12 +9,12 @@ import { createLogger } from "../../src/observability/logger.js";
 import { HUB, startHubsFixture, type HubsFixture } from "../support/hubs-fixture.js";
 import { until } from "../support/until.js";
 
-const silent = () => createLogger({ level: "silent", destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 
 describe("the outbox on its own thread (BRIDGE_ROLE=all, OUTBOX_THREAD default)", () => {
   let f: HubsFixture;
   let bridge: RunningBridge;
   let dbFile: string;
+  const lines: string[] = [];
 
   beforeAll(async () => {
     f = await startHubsFixture();
@@ -22,7 +22,7 @@ describe("the outbox on its own thread (BRIDGE_ROLE=all, OUTBOX_THREAD default)"
     dbFile = join(mkdtempSync(join(tmpdir(), "gnb-outbox-thread-")), "b.db");
     const config = loadConfig({ PORT: "0", NOTIFICATIONHUBS_CONNECTION_STRING: f.connectionString, NOTIFICATION_HUB_NAME: HUB, DATABASE_URL: `sqlite:${dbFile}`, OUTBOX_POLL_INTERVAL_MS: "10" });
     expect(config.outboxOnThread).toBe(true);
-    bridge = await startBridge(config, { logger: silent() });
+    bridge = await startBridge(config, { logger: createLogger({ level: "info", destination: new Writable({ write: (c, _e, cb) => { lines.push(String(c)); cb(); } }) }) });
   });
   afterAll(async () => {
     await bridge?.shutdown();
@@ -48,6 +48,16 @@ describe("the outbox on its own thread (BRIDGE_ROLE=all, OUTBOX_THREAD default)"
     });
     expect(text).toMatch(/gnb_deliveries_total\{platform="windows",outcome="sent"\} 5/);
     expect(text).toMatch(/gnb_outbox_depth\{state="pending"\} 0/);
+  });
+
+  it("a thread that dies is started again, and what was accepted meanwhile is delivered", async () => {
+    await bridge.outboxThread!.crash();
+    const body = JSON.stringify({ targetHostName: "notify.contoso.com", payload: { rawContent: "after the crash" }, targetPolicy: { platformTypes: ["android"] } });
+    const res = await fetch(`${bridge.url}/beta/me/notifications`, { method: "POST", headers: { "X-UNS-ID": "olga", "Content-Type": "application/json" }, body });
+    expect(res.status).toBe(201); // the main loop keeps accepting into the store
+    await until("the restarted thread to deliver it", () => (JSON.stringify(f.emulator.emulator.view.listDeliveries({ hub: HUB, userId: "olga" })).includes("after the crash") ? true : undefined));
+    expect(bridge.outboxThread!.restarts).toBe(1);
+    expect(lines.some((l) => l.includes("outbox thread exited; starting it again"))).toBe(true);
   });
 
   it("sqlite::memory: keeps the outbox on the main loop", () => {

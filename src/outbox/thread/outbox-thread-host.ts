@@ -7,6 +7,10 @@ import type { FromOutboxThread, OutboxThreadData } from "./protocol.js";
 export interface OutboxThread {
   /** Asks the thread to finish in-flight sends and close its store; resolves when it has. */
   stop(): Promise<void>;
+  /** Ends the thread abruptly, as a crash would (what the restart exists for; the tests use it). */
+  crash(): Promise<void>;
+  /** How many times the thread was started again after dying. */
+  readonly restarts: number;
 }
 
 const RESTART_DELAY_MS = 1000;
@@ -22,6 +26,7 @@ export async function startOutboxThread(data: OutboxThreadData, o: { logger: Log
   let current: Worker;
   let stopped: (() => void) | undefined;
   let alive = false;
+  let restarts = 0;
 
   const launch = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
@@ -49,7 +54,9 @@ export async function startOutboxThread(data: OutboxThreadData, o: { logger: Log
   const relaunchLater = (): void => {
     setTimeout(() => {
       if (stopping) return;
-      launch().catch((e: unknown) => {
+      launch().then(() => {
+        restarts++;
+      }, (e: unknown) => {
         o.logger.error({ err: e, restartInMs: RESTART_DELAY_MS }, "outbox thread restart failed; trying again");
         relaunchLater();
       });
@@ -58,6 +65,12 @@ export async function startOutboxThread(data: OutboxThreadData, o: { logger: Log
 
   await launch();
   return {
+    get restarts() {
+      return restarts;
+    },
+    async crash() {
+      await current.terminate();
+    },
     async stop() {
       if (stopping) return;
       stopping = true;

@@ -42,7 +42,9 @@ export class PostgresOutcomeWriter {
     const groups = new Map<string, Outcome[]>();
     for (const o of this.queue.splice(0)) {
       const key = Object.keys(o.set).join(",");
-      groups.set(key, [...(groups.get(key) ?? []), o]);
+      const group = groups.get(key);
+      if (group) group.push(o);
+      else groups.set(key, [o]);
     }
     await Promise.all([...groups.values()].map((g) => this.writeGroup(g)));
   }
