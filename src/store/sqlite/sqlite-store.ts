@@ -108,10 +108,12 @@ export class SqliteStore implements Store {
     return result.changes === 1;
   }
 
+  // Every write goes through the group commit, so none of them puts the loop to sleep while the
+  // other connection (the outbox thread, another process) holds the write lock.
   async releaseClaims(owner: string, now: Date): Promise<number> {
-    return prepareCached(this.db, `UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = MAX(attempts - 1, 0), updated_at = ?
+    return this.writes.submit(() => prepareCached(this.db, `UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = MAX(attempts - 1, 0), updated_at = ?
         WHERE lease_owner = ? AND ${UNFINISHED}`)
-      .run(now.getTime(), owner).changes;
+      .run(now.getTime(), owner).changes);
   }
 
   async getNotification(id: string): Promise<{ notification: NotificationRecord; deliveries: DeliveryRecord[] } | undefined> {
@@ -129,9 +131,9 @@ export class SqliteStore implements Store {
   }
 
   async replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined> {
-    const changed = prepareCached(this.db, `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL,
+    const changed = await this.writes.submit(() => prepareCached(this.db, `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL,
         lease_expires_at = NULL, updated_at = @now WHERE id = @id AND state IN ('dead-lettered', 'expired')`)
-      .run({ id, now: now.getTime() }).changes;
+      .run({ id, now: now.getTime() }).changes);
     if (changed !== 1) return undefined;
     return toDeliveryRecord(prepareCached(this.db, `${SELECT_DELIVERY} WHERE d.id = ?`).get(id) as Row);
   }
@@ -140,10 +142,10 @@ export class SqliteStore implements Store {
     const row = prepareCached(this.db, "SELECT ack_token FROM notifications WHERE id = ?").get(o.notificationId) as Row | undefined;
     if (!row) return "not-found";
     if (!matchesAckToken(String(row.ack_token), o.ackToken)) return "bad-token";
-    prepareCached(this.db, `INSERT INTO acknowledgements (notification_id, installation_id, acknowledged_at)
+    await this.writes.submit(() => prepareCached(this.db, `INSERT INTO acknowledgements (notification_id, installation_id, acknowledged_at)
         SELECT @id, @inst, @now WHERE NOT EXISTS (SELECT 1 FROM acknowledgements
           WHERE notification_id = @id AND installation_id IS @inst)`)
-      .run({ id: o.notificationId, inst: o.installationId ?? null, now: now.getTime() });
+      .run({ id: o.notificationId, inst: o.installationId ?? null, now: now.getTime() }));
     return "ok";
   }
 
