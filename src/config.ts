@@ -51,6 +51,7 @@ const schema = z.object({
   EMULATOR_STATE_FILE: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).default("sqlite:./data/bridge.db"),
   OUTBOX_THREAD: bool.default(true),
+  RETENTION_DAYS: int(0, 3650).default(7),
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(100),
   OUTBOX_BATCH_SIZE: int(1, 1000).default(500),
   OUTBOX_CONCURRENCY: int(1, 256).default(64),

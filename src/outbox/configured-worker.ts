@@ -7,10 +7,39 @@ import { createDeliverFn } from "../deliver-delivery.js";
 import type { HubSender } from "../delivery/hubs/hub-sender.js";
 import { traceDelivery } from "../observability/traced-delivery.js";
 import type { Store } from "../store/store.js";
+import { createRetention } from "./retention.js";
 import { createOutboxWorker, type AttemptEvent, type OutboxWorker } from "./worker.js";
 
-/** The outbox worker with its settings from config; the same on the main loop and on the outbox thread. */
+/**
+ * The outbox worker with its settings from config, and the retention sweep beside it (RETENTION_DAYS):
+ * the background work of a process that delivers, the same on the main loop and on the outbox thread.
+ */
 export function createConfiguredOutboxWorker(
+  c: Config,
+  d: { store: Store; sender: HubSender; now: () => Date; tracer?: Tracer; logger: Logger; onAttempt: (e: AttemptEvent) => void },
+): OutboxWorker {
+  const retention = c.RETENTION_DAYS > 0
+    ? createRetention({
+      store: d.store, now: d.now, retentionMs: c.RETENTION_DAYS * 24 * 60 * 60 * 1000,
+      onPurged: (count, before) => d.logger.info({ count, before: before.toISOString() }, "retention: deleted finished notifications"),
+      onError: (e) => d.logger.error({ err: e }, "retention sweep failed; next sweep in a minute"),
+    })
+    : undefined;
+  const worker = createWorker(c, d);
+  return {
+    runOnce: () => worker.runOnce(),
+    start() {
+      worker.start();
+      retention?.start();
+    },
+    async stop() {
+      retention?.stop();
+      await worker.stop();
+    },
+  };
+}
+
+function createWorker(
   c: Config,
   d: { store: Store; sender: HubSender; now: () => Date; tracer?: Tracer; logger: Logger; onAttempt: (e: AttemptEvent) => void },
 ): OutboxWorker {

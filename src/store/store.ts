@@ -122,6 +122,12 @@ export interface Store {
   /** all=true when an acknowledgement without an installation id came. */
   listAcknowledgedInstallations(notificationId: string): Promise<{ all: boolean; installationIds: string[] }>;
   outboxStats(now: Date): Promise<OutboxStats>;
+  /**
+   * Retention: deletes up to `limit` notifications created before `before` that have nothing left
+   * to send (no pending or retrying delivery), with their deliveries and acknowledgements, oldest
+   * first. Resolves with how many notifications went.
+   */
+  purgeFinished(o: { before: Date; limit: number }): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/store.js";
 import { describeAcceptContract } from "./accept.contract.js";
 import { describeOutboxContract } from "./outbox.contract.js";
+import { describeRetentionContract } from "./retention.contract.js";
 import { anAcceptInput, at, T0 } from "./fixtures.js";
 
 export type StoreFactory = () => Promise<Store>;
@@ -51,6 +52,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
 
     describeAcceptContract(ref);
     describeOutboxContract(ref);
+    describeRetentionContract(ref);
 
     describe("acknowledgements", () => {
       it("accepts the right token, rejects a wrong one and an unknown notification", async () => {

@@ -176,6 +176,25 @@ export class PostgresStore implements Store {
     };
   }
 
+  async purgeFinished(o: { before: Date; limit: number }): Promise<number> {
+    // SKIP LOCKED: workers of several processes purging at once take different rows. The
+    // foreign keys are checked at the end of the statement, when all three deletes are done.
+    const { rowCount } = await this.pool.query(
+      `WITH doomed AS (
+         SELECT id FROM notifications n WHERE created_at < $1 AND NOT EXISTS
+           (SELECT 1 FROM deliveries d WHERE d.notification_id = n.id AND d.${UNFINISHED})
+         ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
+       ), acks AS (
+         DELETE FROM acknowledgements WHERE notification_id IN (SELECT id FROM doomed)
+       ), gone AS (
+         DELETE FROM deliveries WHERE notification_id IN (SELECT id FROM doomed)
+       )
+       DELETE FROM notifications WHERE id IN (SELECT id FROM doomed)`,
+      [o.before.getTime(), o.limit],
+    );
+    return rowCount ?? 0;
+  }
+
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
   }

@@ -172,6 +172,20 @@ export class SqliteStore implements Store {
     };
   }
 
+  async purgeFinished(o: { before: Date; limit: number }): Promise<number> {
+    return this.writes.submit(() => {
+      const ids = (prepareCached(this.db, `SELECT id FROM notifications n WHERE created_at < ? AND NOT EXISTS
+          (SELECT 1 FROM deliveries d WHERE d.notification_id = n.id AND d.${UNFINISHED}) ORDER BY created_at LIMIT ?`)
+        .all(o.before.getTime(), o.limit) as Row[]).map((r) => String(r.id));
+      if (ids.length === 0) return 0;
+      const list = JSON.stringify(ids);
+      for (const table of ["acknowledgements", "deliveries"]) {
+        prepareCached(this.db, `DELETE FROM ${table} WHERE notification_id IN (SELECT value FROM json_each(?))`).run(list);
+      }
+      return prepareCached(this.db, "DELETE FROM notifications WHERE id IN (SELECT value FROM json_each(?))").run(list).changes;
+    });
+  }
+
   async close(): Promise<void> {
     if (!this.db.open) return;
     this.writes.flushNow();
