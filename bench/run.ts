@@ -7,6 +7,7 @@ import type { Backend } from "./lib/bridge-child.js";
 import { REPO_ROOT, spawnTs } from "./lib/children.js";
 import { writeResults } from "./lib/doc.js";
 import { runBareFloor, runSdkFloor } from "./lib/floors.js";
+import { startScriptNodeFlags } from "./lib/start-flags.js";
 import { formatFloors, formatResultsSection, formatTable, formatTargets, type BenchResults } from "./lib/report.js";
 import { runFixedRate, runMaxAccept, type BenchContext } from "./lib/scenarios.js";
 
@@ -64,7 +65,7 @@ try {
     settings: [
       `Scenario 1: autocannon, ${connections} connections, ${durations.maxS} s (after ${durations.warmS} s warm-up), the recorded raw body to windows/ios/android, a fresh X-UNS-ID per request.`,
       `Scenario 2: the same body at a steady ${fixedRate.toLocaleString("en-US")} requests/s for ${durations.fixedS} s (${(3 * fixedRate).toLocaleString("en-US")} deliveries/s offered), paced open-loop (request i sent at i/rate over keep-alive connections, latency counted from then, bench/lib/paced-load.ts); outbox sampled from GET /metrics every second.`,
-      `Each scenario gets a fresh bridge process (\`${entry.endsWith(".js") ? `node ${entry}` : `node --import tsx ${entry}`}\`, LOG_LEVEL=warn, RATE_LIMIT_PER_MINUTE=0, AUTH_MODE=none) and a fresh database (SQLite temp file / a new PostgreSQL database, dropped after); NH is a minimal sink (node:http answering 201 with Location/TrackingId, checking nothing).`,
+      `Each scenario gets a fresh bridge process (\`${entry.endsWith(".js") ? ["node", ...startScriptNodeFlags(entry), entry].join(" ") : `node --import tsx ${entry}`}\`, LOG_LEVEL=warn, RATE_LIMIT_PER_MINUTE=0, AUTH_MODE=none) and a fresh database (SQLite temp file / a new PostgreSQL database, dropped after); NH is a minimal sink (node:http answering 201 with Location/TrackingId, checking nothing).`,
       args.split ? "Split: two bridge processes on one database, BRIDGE_ROLE=api (takes the load) and BRIDGE_ROLE=worker (delivers); CPU is summed over both, peak RSS is the larger of the two." : "One bridge process (BRIDGE_ROLE=all).",
       `Bridge env overrides: ${Object.keys(bridgeEnv).length ? Object.entries(bridgeEnv).map(([k, v]) => `${k}=${v}`).join(", ") : "none (defaults)"}.`,
     ].join("\n"),

@@ -2,11 +2,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { createApp } from "./app.js";
-import { createEntraVerifier } from "./auth/entra-verifier.js";
 import { parseAppHostRules, type AppHostRules } from "./auth/app-hosts.js";
 import { defaultOpenIdMetadataUrl } from "./auth/types.js";
 import type { Config } from "./config.js";
-import { createHubClient, endpointIsHttp } from "./delivery/hubs/hub-client.js";
+import { isHttpEndpoint as endpointIsHttp } from "./emulator/client-options.js";
+import { DeliveryError } from "./errors.js";
 import { cacheReadiness, createHubSender, type HubSender } from "./delivery/hubs/hub-sender.js";
 import { createThreadedHubSender } from "./delivery/hubs/threads/threaded-sender.js";
 import { createNotificationHubsStrategy } from "./delivery/hubs/hubs-strategy.js";
@@ -48,8 +48,9 @@ export interface RunningBridge {
   shutdown(): Promise<void>;
 }
 
-function buildAuthenticate(c: Config, o: BridgeOverrides): Authenticate {
+async function buildAuthenticate(c: Config, o: BridgeOverrides): Promise<Authenticate> {
   if (c.AUTH_MODE === "none") return anonymous;
+  const { createEntraVerifier } = await import("./auth/entra-verifier.js"); // jose, only with Entra auth
   const tenants = c.AUTH_TENANT_ID ?? [];
   const verifier = createEntraVerifier({
     tenantIds: tenants,
@@ -61,16 +62,28 @@ function buildAuthenticate(c: Config, o: BridgeOverrides): Authenticate {
   return (header) => verifier.verify(header);
 }
 
-/** The NH sender: on NH_SEND_THREADS worker threads, or (0) on this event loop. */
-function buildHubSender(c: Config, connectionString: string, now: () => Date, closers: Array<() => Promise<void>>): HubSender {
+/**
+ * The NH sender of this loop: on NH_SEND_THREADS worker threads, or (0) on this event loop. The SDK
+ * is loaded here, on demand: with the outbox on its thread this loop never needs it.
+ */
+async function buildHubSender(c: Config, connectionString: string, now: () => Date, closers: Array<() => Promise<void>>): Promise<HubSender> {
   const allowInsecureHttp = endpointIsHttp(connectionString);
   if (c.NH_SEND_THREADS > 0) {
     const threaded = createThreadedHubSender({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp, timeoutMs: c.NH_TIMEOUT_MS }, c.NH_SEND_THREADS);
     closers.push(() => threaded.close());
     return threaded;
   }
+  const { createHubClient } = await import("./delivery/hubs/hub-client.js");
   const client = createHubClient({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp });
   return createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now });
+}
+
+/** With the outbox on its thread, this loop sends nothing; readiness asks the thread's NH client. */
+function senderOnOutboxThread(thread: () => OutboxThread | undefined): HubSender {
+  return {
+    send: () => Promise.reject(new Error("sends run on the outbox thread")),
+    checkReady: () => thread()?.checkReady() ?? Promise.reject(new DeliveryError("outbox thread not started yet", { retryable: true })),
+  };
 }
 
 /** Builds every part from config (the one place things are built), starts them, and listens. */
@@ -92,6 +105,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
 
   let store: Store | undefined;
   let sender: HubSender | undefined;
+  let outboxThread: OutboxThread | undefined;
   let strategy: DeliveryStrategy;
   if (c.BRIDGE_STRATEGY === "graph") {
     // Loaded only for this strategy (MSAL alone is ~15 MB resident).
@@ -110,7 +124,8 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     });
   } else {
     const cs = connectionString ?? "";
-    sender = traceSender(cacheReadiness(buildHubSender(c, cs, now, closers), now), tracing?.tracer);
+    const own = c.outboxOnThread ? senderOnOutboxThread(() => outboxThread) : await buildHubSender(c, cs, now, closers);
+    sender = traceSender(cacheReadiness(own, now), tracing?.tracer);
     if (c.DELIVERY_MODE === "outbox") {
       // With the outbox on its thread, that thread's connection runs the SQLite WAL checkpoints.
       store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread });
@@ -138,7 +153,6 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   // sqlite::memory:, or a BRIDGE_ROLE=worker process), or elsewhere (BRIDGE_ROLE=api).
   const onAttempt = (e: AttemptEvent) => recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status });
   let worker: OutboxWorker | undefined;
-  let outboxThread: OutboxThread | undefined;
   if (store && sender && c.BRIDGE_ROLE !== "api") {
     if (c.outboxOnThread) outboxThread = await startOutboxThread({ config: c, connectionString: connectionString ?? "" }, { logger, onAttempt });
     else worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt });
@@ -150,7 +164,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   const app = createApp({
     strategy,
     store,
-    authenticate: buildAuthenticate(c, o),
+    authenticate: await buildAuthenticate(c, o),
     authMode: c.AUTH_MODE,
     appHosts,
     now,

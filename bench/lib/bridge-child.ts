@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, spawnTs, waitForHttp, type Child } from "./children.js";
+import { startScriptNodeFlags } from "./start-flags.js";
 import { createBenchDatabase } from "./postgres-db.js";
 import { readCpuMs, sampleMemory } from "./proc-stats.js";
 
@@ -59,7 +60,11 @@ export async function startBridgeChild(o: BridgeChildOptions): Promise<BridgeChi
     databaseUrl = db.url;
     cleanup = db.drop;
   }
-  const nodeArgs = o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const entry = o.entry ?? "src/main.ts";
+  const nodeArgs = [
+    ...(entry.endsWith(".js") ? startScriptNodeFlags(entry) : []), // as `npm start` runs it
+    ...(o.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${o.cpuProfDir}`] : []),
+  ];
   const children: Child[] = [];
   try {
     const env = { ...bridgeEnv(port, databaseUrl, o.connectionString), ...o.env };

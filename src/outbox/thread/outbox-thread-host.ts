@@ -1,5 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
+import { fromWireError } from "../../delivery/hubs/threads/protocol.js";
+import { DeliveryError } from "../../errors.js";
 import { startModuleThread } from "../../threads/module-thread.js";
 import type { AttemptEvent } from "../worker.js";
 import type { FromOutboxThread, OutboxThreadData } from "./protocol.js";
@@ -11,6 +13,8 @@ export interface OutboxThread {
   crash(): Promise<void>;
   /** How many times the thread was started again after dying. */
   readonly restarts: number;
+  /** Notification Hubs readiness, checked by the thread's NH client; fails while the thread is down. */
+  checkReady(): Promise<void>;
 }
 
 const RESTART_DELAY_MS = 1000;
@@ -27,6 +31,12 @@ export async function startOutboxThread(data: OutboxThreadData, o: { logger: Log
   let stopped: (() => void) | undefined;
   let alive = false;
   let restarts = 0;
+  let nextReadyId = 1;
+  const readyWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  const failReadyWaiters = (why: string) => {
+    for (const w of readyWaiters.values()) w.reject(new DeliveryError(`outbox thread ${why}`, { retryable: true }));
+    readyWaiters.clear();
+  };
 
   const launch = (): Promise<void> =>
     new Promise<void>((resolve, reject) => {
@@ -39,10 +49,17 @@ export async function startOutboxThread(data: OutboxThreadData, o: { logger: Log
         else if (m.type === "started") { started = true; alive = true; clearTimeout(timer); resolve(); }
         else if (m.type === "failed") { clearTimeout(timer); reject(new Error(`outbox thread failed to start: ${m.message}`)); void w.terminate(); }
         else if (m.type === "stopped") stopped?.();
+        else if (m.type === "ready") {
+          const waiter = readyWaiters.get(m.id);
+          readyWaiters.delete(m.id);
+          if (m.error) waiter?.reject(fromWireError(m.error));
+          else waiter?.resolve();
+        }
       });
       w.on("error", (e) => o.logger.error({ err: e }, "outbox thread crashed"));
       w.on("exit", (code) => {
         alive = false;
+        failReadyWaiters(`exited (code ${code})`);
         clearTimeout(timer);
         if (!started) { reject(new Error(`outbox thread exited (code ${code}) before starting`)); return; }
         if (stopping) { stopped?.(); return; }
@@ -70,6 +87,14 @@ export async function startOutboxThread(data: OutboxThreadData, o: { logger: Log
     },
     async crash() {
       await current.terminate();
+    },
+    checkReady() {
+      if (!alive) return Promise.reject(new DeliveryError("outbox thread is not running (restarting)", { retryable: true }));
+      const id = nextReadyId++;
+      return new Promise<void>((resolve, reject) => {
+        readyWaiters.set(id, { resolve, reject });
+        current.postMessage({ type: "ready", id });
+      });
     },
     async stop() {
       if (stopping) return;

@@ -1,7 +1,9 @@
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
 import { createHubClient, endpointIsHttp } from "../../delivery/hubs/hub-client.js";
-import { createHubSender } from "../../delivery/hubs/hub-sender.js";
+import { createHubSender, toDeliveryError } from "../../delivery/hubs/hub-sender.js";
+import { toWireError } from "../../delivery/hubs/threads/protocol.js";
+import { DeliveryError } from "../../errors.js";
 import { createLogger } from "../../observability/logger.js";
 import { traceSender } from "../../observability/traced-delivery.js";
 import { loadTracing } from "../../observability/tracing.js";
@@ -48,7 +50,14 @@ try {
   const sender = traceSender(createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now }), tracing?.tracer);
   const worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt: report });
   port.on("message", (m: ToOutboxThread) => {
-    if (m.type !== "stop") return;
+    if (m.type === "ready") {
+      // The main thread's /readyz asks here: this thread holds the NH client.
+      sender.checkReady().then(
+        () => post({ type: "ready", id: m.id }),
+        (e: unknown) => post({ type: "ready", id: m.id, error: toWireError(e instanceof DeliveryError ? e : toDeliveryError(e, now())) }),
+      );
+      return;
+    }
     void (async () => {
       // Each step runs even if one fails: unfinished claims are retaken after their lease.
       for (const step of [() => worker.stop(), () => store.close(), async () => tracing?.shutdown()]) {
