@@ -46,7 +46,13 @@ export async function startOutboxThread(data: OutboxThreadData, o: { logger: Log
       const timer = setTimeout(() => { void w.terminate(); reject(new Error("outbox thread did not start in time")); }, START_TIMEOUT_MS);
       w.on("message", (m: FromOutboxThread) => {
         if (m.type === "attempts") for (const e of m.events) o.onAttempt(e);
-        else if (m.type === "started") { started = true; alive = true; clearTimeout(timer); resolve(); }
+        else if (m.type === "started") {
+          started = true;
+          alive = true;
+          clearTimeout(timer);
+          if (stopping) w.postMessage({ type: "stop" }); // a restart that finished after stop() began: drain it too
+          resolve();
+        }
         else if (m.type === "failed") { clearTimeout(timer); reject(new Error(`outbox thread failed to start: ${m.message}`)); void w.terminate(); }
         else if (m.type === "stopped") stopped?.();
         else if (m.type === "ready") {
