@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import type { Backend } from "./lib/bridge-child.js";
 import { REPO_ROOT, spawnTs } from "./lib/children.js";
 import { writeResults } from "./lib/doc.js";
-import { runBareFloor, runSdkFloor } from "./lib/floors.js";
+import { runBareFloor, runExpressFloor, runSdkFloor } from "./lib/floors.js";
 import { startScriptNodeFlags } from "./lib/start-flags.js";
 import { formatFloors, formatResultsSection, formatTable, formatTargets, type BenchResults } from "./lib/report.js";
 import { runFixedRate, runMaxAccept, type BenchContext } from "./lib/scenarios.js";
@@ -54,6 +54,8 @@ try {
 
   log(`floor (a): bare node:http, ${connections} connections, ${durations.maxS} s`);
   const bare = await runBareFloor({ connections, durationS: durations.maxS, warmS: durations.warmS, fixedRate, fixedS: durations.fixedS });
+  log(`floor (c): bare Express, ${connections} connections, ${durations.maxS} s`);
+  const expressFloor = await runExpressFloor({ connections, durationS: durations.maxS, warmS: durations.warmS });
   log(`floor (b): SDK sender, 32 in flight, 5 s`);
   const sdk = await runSdkFloor({ connectionString: sinkConnectionString, durationS: 5, concurrency: 32 });
 
@@ -70,6 +72,7 @@ try {
       `Bridge env overrides: ${Object.keys(bridgeEnv).length ? Object.entries(bridgeEnv).map(([k, v]) => `${k}=${v}`).join(", ") : "none (defaults)"}.`,
     ].join("\n"),
     bare,
+    express: expressFloor,
     sdk,
     backends: {},
   };

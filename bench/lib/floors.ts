@@ -27,6 +27,25 @@ export async function runBareFloor(o: { connections: number; durationS: number; 
   }
 }
 
+export interface ExpressFloor {
+  acceptedPerSec: number;
+  cpuMsPerRequest: number;
+}
+
+/** Floor (c): the same load against Express with a JSON body parser and one route, nothing more. */
+export async function runExpressFloor(o: { connections: number; durationS: number; warmS: number }): Promise<ExpressFloor> {
+  const child = spawnTs("bench/children/bare-express.ts", {});
+  try {
+    const url = `http://127.0.0.1:${await child.line("READY ", 20_000)}`;
+    await runLoad({ url, connections: o.connections, durationS: o.warmS, runTag: "express-warm" });
+    const cpu0 = readCpuMs(child.pid);
+    const load = await runLoad({ url, connections: o.connections, durationS: o.durationS, runTag: "express" });
+    return { acceptedPerSec: load.acceptedPerSec, cpuMsPerRequest: (readCpuMs(child.pid) - cpu0) / load.ok };
+  } finally {
+    await child.stop();
+  }
+}
+
 export interface SdkFloor {
   sendsPerSec: number;
   sent: number;

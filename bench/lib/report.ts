@@ -1,5 +1,5 @@
 import type { Backend } from "./bridge-child.js";
-import type { BareFloor, SdkFloor } from "./floors.js";
+import type { BareFloor, ExpressFloor, SdkFloor } from "./floors.js";
 import type { FixedRateResult, MaxAcceptResult } from "./scenarios.js";
 
 export interface BenchResults {
@@ -9,6 +9,7 @@ export interface BenchResults {
   command: string;
   settings: string;
   bare: BareFloor;
+  express: ExpressFloor;
   sdk: SdkFloor;
   backends: Partial<Record<Backend, { max: MaxAcceptResult; fixed: FixedRateResult }>>;
 }
@@ -67,6 +68,7 @@ export function formatFloors(r: BenchResults): string {
   return [
     `- Floor (a), bare node:http answering 201 to the same body, same load: ${int(r.bare.acceptedPerSec)} req/s, p50 ${ms(r.bare.p50Ms)}, p99 ${ms(r.bare.p99Ms)}; paced like scenario 2: p50 ${ms(r.bare.paced.p50Ms)}, p99 ${ms(r.bare.paced.p99Ms)}; CPU ${cpu(r.bare.cpuMsPerRequest)}/request, peak RSS ${int(r.bare.peakRssMb)} MB.`,
     `- Floor (b), @azure/notification-hubs client alone sending the same native payloads to the same sink (${r.sdk.concurrency} in flight): ${int(r.sdk.sendsPerSec)} sends/s, CPU ${cpu(r.sdk.cpuMsPerSend)}/send (${r.sdk.failed} failed).`,
+    `- Floor (c), Express 5 with \`express.json()\` and one route answering 201 (no helmet, validation or store), same load: ${int(r.express.acceptedPerSec)} req/s, CPU ${cpu(r.express.cpuMsPerRequest)}/request (${(r.express.acceptedPerSec / r.bare.acceptedPerSec).toFixed(2)} of bare node:http).`,
   ].join("\n");
 }
 
