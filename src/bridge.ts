@@ -5,7 +5,7 @@ import { createApp } from "./app.js";
 import { parseAppHostRules, type AppHostRules } from "./auth/app-hosts.js";
 import { defaultOpenIdMetadataUrl } from "./auth/types.js";
 import type { Config } from "./config.js";
-import { isHttpEndpoint as endpointIsHttp } from "./emulator/client-options.js";
+import { isHttpEndpoint } from "./emulator/client-options.js";
 import { DeliveryError } from "./errors.js";
 import { cacheReadiness, createHubSender, type HubSender } from "./delivery/hubs/hub-sender.js";
 import { createThreadedHubSender } from "./delivery/hubs/threads/threaded-sender.js";
@@ -67,7 +67,7 @@ async function buildAuthenticate(c: Config, o: BridgeOverrides): Promise<Authent
  * is loaded here, on demand: with the outbox on its thread this loop never needs it.
  */
 async function buildHubSender(c: Config, connectionString: string, now: () => Date, closers: Array<() => Promise<void>>): Promise<HubSender> {
-  const allowInsecureHttp = endpointIsHttp(connectionString);
+  const allowInsecureHttp = isHttpEndpoint(connectionString);
   if (c.NH_SEND_THREADS > 0) {
     const threaded = createThreadedHubSender({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp, timeoutMs: c.NH_TIMEOUT_MS }, c.NH_SEND_THREADS);
     closers.push(() => threaded.close());

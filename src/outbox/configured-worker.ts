@@ -10,13 +10,23 @@ import type { Store } from "../store/store.js";
 import { createRetention } from "./retention.js";
 import { createOutboxWorker, type AttemptEvent, type OutboxWorker } from "./worker.js";
 
+/** What the outbox needs from the process (or thread) that runs it. */
+export interface OutboxDeps {
+  store: Store;
+  sender: HubSender;
+  now: () => Date;
+  tracer?: Tracer;
+  logger: Logger;
+  onAttempt: (e: AttemptEvent) => void;
+}
+
 /**
  * The outbox worker with its settings from config, and the retention sweep beside it (RETENTION_DAYS):
  * the background work of a process that delivers, the same on the main loop and on the outbox thread.
  */
 export function createConfiguredOutboxWorker(
   c: Config,
-  d: { store: Store; sender: HubSender; now: () => Date; tracer?: Tracer; logger: Logger; onAttempt: (e: AttemptEvent) => void },
+  d: OutboxDeps,
 ): OutboxWorker {
   const retention = c.RETENTION_DAYS > 0
     ? createRetention({
@@ -41,7 +51,7 @@ export function createConfiguredOutboxWorker(
 
 function createWorker(
   c: Config,
-  d: { store: Store; sender: HubSender; now: () => Date; tracer?: Tracer; logger: Logger; onAttempt: (e: AttemptEvent) => void },
+  d: OutboxDeps,
 ): OutboxWorker {
   return createOutboxWorker({
     store: d.store,

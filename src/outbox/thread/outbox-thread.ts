@@ -3,7 +3,6 @@ import { parentPort, workerData } from "node:worker_threads";
 import { createHubClient, endpointIsHttp } from "../../delivery/hubs/hub-client.js";
 import { createHubSender, toDeliveryError } from "../../delivery/hubs/hub-sender.js";
 import { toWireError } from "../../delivery/hubs/threads/protocol.js";
-import { DeliveryError } from "../../errors.js";
 import { createLogger } from "../../observability/logger.js";
 import { traceSender } from "../../observability/traced-delivery.js";
 import { loadTracing } from "../../observability/tracing.js";
@@ -54,7 +53,7 @@ try {
       // The main thread's /readyz asks here: this thread holds the NH client.
       sender.checkReady().then(
         () => post({ type: "ready", id: m.id }),
-        (e: unknown) => post({ type: "ready", id: m.id, error: toWireError(e instanceof DeliveryError ? e : toDeliveryError(e, now())) }),
+        (e: unknown) => post({ type: "ready", id: m.id, error: toWireError(toDeliveryError(e, now())) }),
       );
       return;
     }

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type pg from "pg";
 import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
-import type { AcceptInput, AcceptOutcome, NotificationRecord } from "../store.js";
+import type { AcceptInput, AcceptOutcome } from "../store.js";
 
 type Row = Record<string, unknown>;
 
@@ -13,7 +13,7 @@ const slot = (unsId: string, key: string): string => `${unsId}\u0000${key}`;
 const toExisting = (r: Row): ExistingNotification => ({ id: String(r.id), contentHash: String(r.content_hash), expiresAtMs: Number(r.expires_at) });
 
 /** A signed 64-bit prefix of SHA-256: the advisory lock key of one X-UNS-ID. */
-export function acceptLockKey(unsId: string): bigint {
+function acceptLockKey(unsId: string): bigint {
   return createHash("sha256").update(`graph-notifications-bridge:accept:${unsId}`).digest().readBigInt64BE(0);
 }
 
@@ -50,8 +50,8 @@ export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ inp
   const plannedById = new Map<string, Planned>();
   const retireInDb: Array<{ oldId: string; newId: string }> = [];
   const supersedeInDb: string[] = [];
-  const duplicatesOfDbRows = new Map<number, string>();
-  const results: BatchResult[] = batch.map(({ input, nowMs }, i) => {
+  // A duplicate of a row already stored is answered with that row, read after the writes.
+  const decided: Array<BatchResult | { duplicateOfRow: string }> = batch.map(({ input, nowMs }) => {
     const n = input.notification;
     const liveSlot = n.appNotificationId === undefined ? undefined : slot(n.unsId, n.appNotificationId);
     const keySlot = input.idempotencyKey === undefined ? undefined : slot(n.unsId, input.idempotencyKey);
@@ -67,8 +67,7 @@ export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ inp
     if (decision.kind === "duplicate") {
       const earlier = plannedById.get(decision.notificationId);
       if (earlier) return { ok: true, outcome: { outcome: "duplicate", notification: insertedNotificationRecord(earlier.input, earlier.nowMs) } };
-      duplicatesOfDbRows.set(i, decision.notificationId);
-      return { ok: true, outcome: { outcome: "duplicate", notification: undefined as unknown as NotificationRecord } }; // filled in below
+      return { duplicateOfRow: decision.notificationId };
     }
     const retireId = decision.kind === "replace" ? decision.replaceId : decision.retireId;
     if (retireId !== undefined) {
@@ -93,13 +92,10 @@ export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ inp
 
   if (retireInDb.length > 0) await retireAndSupersede(c, retireInDb, supersedeInDb, Math.max(...batch.map((b) => b.nowMs)));
   if (planned.length > 0) await insertPlanned(c, planned);
-  if (duplicatesOfDbRows.size > 0) {
-    const ids = [...new Set(duplicatesOfDbRows.values())];
-    const rows = (await c.query("SELECT * FROM notifications WHERE id = ANY($1::text[])", [ids])).rows as Row[];
-    const byId = new Map(rows.map((r) => [String(r.id), toNotificationRecord(r)]));
-    for (const [i, id] of duplicatesOfDbRows) results[i] = { ok: true, outcome: { outcome: "duplicate", notification: byId.get(id)! } };
-  }
-  return results;
+  const rowIds = [...new Set(decided.flatMap((d) => ("duplicateOfRow" in d ? [d.duplicateOfRow] : [])))];
+  const rows = rowIds.length === 0 ? [] : ((await c.query("SELECT * FROM notifications WHERE id = ANY($1::text[])", [rowIds])).rows as Row[]);
+  const byId = new Map(rows.map((r) => [String(r.id), toNotificationRecord(r)]));
+  return decided.map((d) => ("duplicateOfRow" in d ? { ok: true, outcome: { outcome: "duplicate", notification: byId.get(d.duplicateOfRow)! } } : d));
 }
 
 /** The live rows and the idempotency-key rows any accept of the batch may collide with, in one query. */

@@ -91,14 +91,14 @@ export class GroupCommit {
   }
 
   private begin(blocking: boolean): "ok" | "busy" | { error: unknown } {
-    if (!blocking) this.db.pragma("busy_timeout = 0");
+    if (!blocking) prepareCached(this.db, "PRAGMA busy_timeout = 0").get();
     try {
       prepareCached(this.db, "BEGIN IMMEDIATE").run();
       return "ok";
     } catch (e) {
       return isBusy(e) && !blocking ? "busy" : { error: e };
     } finally {
-      if (!blocking) this.db.pragma(`busy_timeout = ${this.busyTimeoutMs}`);
+      if (!blocking) prepareCached(this.db, `PRAGMA busy_timeout = ${this.busyTimeoutMs}`).get();
     }
   }
 

@@ -1,5 +1,4 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { DeliveryError } from "../../../errors.js";
 import { createHubClient } from "../hub-client.js";
 import { createHubSender, toDeliveryError } from "../hub-sender.js";
 import { toWireError, type SenderReply, type SenderRequest, type SenderThreadData } from "./protocol.js";
@@ -21,9 +20,6 @@ port.on("message", (m: SenderRequest) => {
   const work = m.kind === "send" ? sender.send(m.send, { tagExpression: m.tagExpression }) : sender.checkReady().then(() => undefined);
   work.then(
     (receipt) => port.postMessage({ id: m.id, ok: true, receipt: receipt ?? undefined } satisfies SenderReply),
-    (e: unknown) => {
-      const err = e instanceof DeliveryError ? e : toDeliveryError(e, now());
-      port.postMessage({ id: m.id, ok: false, error: toWireError(err) } satisfies SenderReply);
-    },
+    (e: unknown) => port.postMessage({ id: m.id, ok: false, error: toWireError(toDeliveryError(e, now())) } satisfies SenderReply),
   );
 });
