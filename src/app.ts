@@ -1,4 +1,5 @@
 import express, { type RequestHandler, type Router } from "express";
+import type { Store as RateLimitStore } from "express-rate-limit";
 import helmet from "helmet";
 import type { AppHostRules } from "./auth/app-hosts.js";
 import type { DeliveryStrategy } from "./delivery/strategy.js";
@@ -23,6 +24,8 @@ export interface AppDeps {
   appHosts?: AppHostRules;
   now: () => Date;
   limits: { maxBodyBytes: number; rateLimitPerMinute: number; rateLimitStatus: number; maxUrlLength: number };
+  /** Where rate-limit counts live; default this process's memory (a cluster keeps them in its primary). */
+  rateLimitStore?: RateLimitStore;
   publicBaseUrl?: string;
   adminToken?: string;
   /** Request logging and metrics, run first for every request. */
@@ -62,7 +65,7 @@ export function createApp(d: AppDeps): express.Express {
 
 function mountApi(app: express.Express, d: AppDeps): void {
   const authenticate = authenticateCaller(d.authenticate);
-  const accept = [authenticate, limitRate({ perMinute: d.limits.rateLimitPerMinute, status: d.limits.rateLimitStatus, now: d.now }), ...parseLegacyJson(d.limits.maxBodyBytes)];
+  const accept = [authenticate, limitRate({ perMinute: d.limits.rateLimitPerMinute, status: d.limits.rateLimitStatus, now: d.now, store: d.rateLimitStore }), ...parseLegacyJson(d.limits.maxBodyBytes)];
   app.use(createNotificationRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, publicBaseUrl: d.publicBaseUrl, currentTraceparent: d.currentTraceparent, accept }));
   app.use(createPreviewRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, accept, newId: d.newId }));
   if (d.store) {

@@ -14,7 +14,7 @@ import type { DeliveryStrategy } from "./delivery/strategy.js";
 import { anonymous, type Authenticate } from "./http/authenticate.js";
 import { createHealthRouter } from "./observability/health.js";
 import { createLogger } from "./observability/logger.js";
-import { createMetrics, createMetricsMiddleware, recordDeliveryAttempt } from "./observability/metrics.js";
+import { createMetrics, createMetricsMiddleware, recordDeliveryAttempt, type BridgeMetrics } from "./observability/metrics.js";
 import { createRequestLogMiddleware } from "./observability/request-log.js";
 import { createTracingMiddleware } from "./observability/tracing-middleware.js";
 import { loadTracing, serializeTraceContext, type Tracing } from "./observability/tracing.js";
@@ -26,6 +26,7 @@ import type { AttemptEvent, OutboxWorker } from "./outbox/worker.js";
 import { openStore } from "./store/open-store.js";
 import type { Store } from "./store/store.js";
 import { readFileSync } from "node:fs";
+import type { Store as RateLimitStore } from "express-rate-limit";
 
 export interface BridgeOverrides {
   logger?: Logger;
@@ -33,6 +34,18 @@ export interface BridgeOverrides {
   tracing?: Tracing;
   now?: () => Date;
   fetch?: typeof fetch;
+  /** false in a cluster primary: it runs the outbox, the store and the emulator; its API processes serve HTTP. */
+  serveHttp?: boolean;
+  /** Set in a cluster's API process (API_PROCESSES > 1). */
+  clusterWorker?: ClusterWorkerLink;
+}
+
+/** What an API process of a cluster gets from its primary. */
+export interface ClusterWorkerLink {
+  /** The whole cluster's /metrics text (the primary gathers every process's registry). */
+  clusterMetrics: (own: BridgeMetrics) => Promise<string>;
+  /** Rate-limit counts kept in the primary, shared by every API process. */
+  rateLimitStore: RateLimitStore;
 }
 
 export interface RunningBridge {
@@ -44,6 +57,7 @@ export interface RunningBridge {
   /** The outbox worker's thread, when it runs on one (BRIDGE_ROLE=all, OUTBOX_THREAD). */
   outboxThread?: OutboxThread;
   logger: Logger;
+  metrics: BridgeMetrics;
   /** Graceful: stop accepting, finish requests, drain the worker, close the store. */
   shutdown(): Promise<void>;
 }
@@ -141,7 +155,9 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     });
   }
 
-  const metrics = createMetrics({ outboxStats: store ? () => store!.outboxStats(now()) : undefined });
+  // In a cluster the primary reports the outbox gauges once; its API processes would repeat them.
+  const outboxStats = store && !o.clusterWorker ? () => store!.outboxStats(now()) : undefined;
+  const metrics = createMetrics({ outboxStats });
   const health = createHealthRouter({
     checks: [
       ...(store ? [{ name: "store", check: async () => { await store!.ping(); if (!(await store!.migrationsApplied())) throw new Error("migrations not applied"); } }] : []),
@@ -158,9 +174,34 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     else worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt });
   }
 
+  // Each step runs even when an earlier one failed (a store that went away cannot take claims
+  // back: those deliveries are retaken after their lease, so nothing is lost).
+  const closeAll = async () => {
+    const steps: Array<[string, () => Promise<void>]> = [
+      ["outbox worker", async () => worker?.stop()],
+      ["outbox thread", async () => outboxThread?.stop()],
+      ...closers.map((close, i): [string, () => Promise<void>] => [`resource ${i + 1}`, close]),
+      ["tracing", async () => tracing?.shutdown()],
+    ];
+    for (const [name, step] of steps) {
+      try {
+        await step();
+      } catch (e) {
+        logger.error({ err: e, step: name }, "shutdown step failed; continuing");
+      }
+    }
+  };
+  const running = { emulatorUrl, connectionString: c.embeddedEmulator ? connectionString : undefined, store, worker, outboxThread, logger, metrics };
+  if (o.serveHttp === false) {
+    worker?.start();
+    let closing: Promise<void> | undefined;
+    return { ...running, url: "", shutdown: () => (closing ??= closeAll()) };
+  }
+
   let appHosts: AppHostRules | undefined;
   if (c.AUTH_APP_HOSTS_JSON) appHosts = parseAppHostRules(c.AUTH_APP_HOSTS_JSON);
 
+  const cluster = o.clusterWorker;
   const app = createApp({
     strategy,
     store,
@@ -169,11 +210,12 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     appHosts,
     now,
     limits: { maxBodyBytes: c.MAX_BODY_BYTES, rateLimitPerMinute: c.RATE_LIMIT_PER_MINUTE, rateLimitStatus: c.RATE_LIMIT_STATUS, maxUrlLength: c.MAX_URL_LENGTH },
+    rateLimitStore: cluster?.rateLimitStore,
     publicBaseUrl: c.PUBLIC_BASE_URL,
     adminToken: c.ADMIN_TOKEN,
     observe: [createRequestLogMiddleware({ logger, strategy: strategy.name }), createMetricsMiddleware(metrics, strategy.name), createTracingMiddleware(tracing?.tracer)],
     serveApi: c.BRIDGE_ROLE !== "worker",
-    routers: [health, createMetricsRouter(metrics)],
+    routers: [health, createMetricsRouter(metrics, cluster && (() => cluster.clusterMetrics(metrics)))],
     onError: (e, raw) => { if (e.status >= 500) logger.error({ err: raw, code: e.code }, "request failed"); },
     currentTraceparent: tracing ? () => serializeTraceContext() : undefined,
   });
@@ -199,22 +241,8 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       await closed;
-      // Each step runs even when an earlier one failed (a store that went away cannot take claims
-      // back: those deliveries are retaken after their lease, so nothing is lost).
-      const steps: Array<[string, () => Promise<void>]> = [
-        ["outbox worker", async () => worker?.stop()],
-        ["outbox thread", async () => outboxThread?.stop()],
-        ...closers.map((close, i): [string, () => Promise<void>] => [`resource ${i + 1}`, close]),
-        ["tracing", async () => tracing?.shutdown()],
-      ];
-      for (const [name, step] of steps) {
-        try {
-          await step();
-        } catch (e) {
-          logger.error({ err: e, step: name }, "shutdown step failed; continuing");
-        }
-      }
+      await closeAll();
     })());
 
-  return { url: `http://${host}:${port}`, emulatorUrl, connectionString: c.embeddedEmulator ? connectionString : undefined, store, worker, outboxThread, logger, shutdown };
+  return { ...running, url: `http://${host}:${port}`, shutdown };
 }

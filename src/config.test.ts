@@ -99,6 +99,15 @@ describe("loadConfig", () => {
     expect(problemsOf({ TARGET_TAG_TEMPLATE: "$UserId:fixed" })[0]).toContain("{unsId}");
   });
 
+  it("runs one API process unless told otherwise, and refuses API processes that could not share the work", () => {
+    expect(loadConfig({}).API_PROCESSES).toBe(1);
+    expect(loadConfig({ API_PROCESSES: "4" }).API_PROCESSES).toBe(4);
+    expect(problemsOf({ API_PROCESSES: "0" })).toEqual([expect.stringMatching(/^API_PROCESSES: /)]);
+    expect(problemsOf({ API_PROCESSES: "2", BRIDGE_ROLE: "worker" })).toEqual([expect.stringMatching(/^API_PROCESSES: a BRIDGE_ROLE=worker process serves no API/)]);
+    expect(problemsOf({ API_PROCESSES: "2", DATABASE_URL: "sqlite::memory:" })).toEqual([expect.stringMatching(/^API_PROCESSES: processes must share a database/)]);
+    expect(loadConfig({ API_PROCESSES: "2", DELIVERY_MODE: "direct", IOS_FALLBACK_MODE: "immediate", DATABASE_URL: "sqlite::memory:" }).API_PROCESSES).toBe(2);
+  });
+
   it("masks secrets when printed", () => {
     const c = loadConfig({ NOTIFICATIONHUBS_CONNECTION_STRING: "Endpoint=sb://n/;SharedAccessKeyName=a;SharedAccessKey=topsecret", ADMIN_TOKEN: "0123456789abcdef0123" });
     const shown = JSON.stringify(redactConfig(c));

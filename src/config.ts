@@ -30,6 +30,7 @@ const schema = z.object({
   BRIDGE_STRATEGY: lower(["hubs", "graph"] as const).default("hubs"),
   DELIVERY_MODE: lower(["outbox", "direct"] as const).default("outbox"),
   BRIDGE_ROLE: lower(["all", "api", "worker"] as const).default("all"),
+  API_PROCESSES: int(1, 64).default(1),
   NOTIFICATIONHUBS_CONNECTION_STRING: z.string().min(1).optional(),
   NOTIFICATION_HUB_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/, "use letters, digits, '.', '_' or '-'").default("bridge"),
   NH_ALLOW_INSECURE_HTTP: bool.default(false),
@@ -155,6 +156,10 @@ function crossCheck(c: Raw): string[] {
     p.push("BRIDGE_ROLE: api and worker split the durable outbox between processes; they need BRIDGE_STRATEGY=hubs and DELIVERY_MODE=outbox");
   if (c.BRIDGE_ROLE !== "all" && c.DATABASE_URL.startsWith("sqlite::memory:"))
     p.push("BRIDGE_ROLE: api and worker processes must share a database file or server, not sqlite::memory:");
+  if (c.API_PROCESSES > 1 && c.BRIDGE_ROLE === "worker")
+    p.push("API_PROCESSES: a BRIDGE_ROLE=worker process serves no API; leave API_PROCESSES at 1");
+  if (c.API_PROCESSES > 1 && c.DELIVERY_MODE === "outbox" && c.DATABASE_URL.startsWith("sqlite::memory:"))
+    p.push("API_PROCESSES: processes must share a database file or server, not sqlite::memory:");
   if (c.OUTBOX_MAX_BACKOFF_MS < c.OUTBOX_BASE_BACKOFF_MS) p.push("OUTBOX_MAX_BACKOFF_MS: must be at least OUTBOX_BASE_BACKOFF_MS");
   return p;
 }

@@ -1,10 +1,18 @@
-import { ConfigError, loadConfig, redactConfig } from "./config.js";
+import cluster from "node:cluster";
+import type { Logger } from "pino";
+import { ConfigError, loadConfig, redactConfig, type Config } from "./config.js";
 import { startBridge } from "./bridge.js";
+import { createApiProcessLink } from "./cluster/api-process-link.js";
+import { startClusterPrimary } from "./cluster/primary.js";
+import { createLogger } from "./observability/logger.js";
 import { printWelcome } from "./welcome.js";
 
-/** Entry point: config → bridge → listen; SIGTERM/SIGINT drain within SHUTDOWN_TIMEOUT_MS. */
+/**
+ * Entry point: config → bridge → listen; SIGTERM/SIGINT drain within SHUTDOWN_TIMEOUT_MS.
+ * With API_PROCESSES > 1 this process becomes a cluster primary and its forks run the API.
+ */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig(process.env);
   } catch (e) {
@@ -14,13 +22,29 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const bridge = await startBridge(config);
+  if (cluster.isWorker) return runApiProcess(config, cluster.worker!.id);
+
+  const bridge = config.API_PROCESSES > 1 ? await startClusterPrimary(config) : await startBridge(config);
   const { logger } = bridge;
   if (config.AUTH_MODE === "none")
     logger.warn({ host: config.HOST }, "AUTH_MODE=none: every caller that can reach this port can notify every user. Use AUTH_MODE=entra in production.");
-  logger.info({ url: bridge.url, config: redactConfig(config) }, "bridge listening");
+  logger.info({ url: bridge.url, apiProcesses: config.API_PROCESSES, config: redactConfig(config) }, "bridge listening");
   if (config.embeddedEmulator) printWelcome({ bridgeUrl: bridge.url, emulatorUrl: bridge.emulatorUrl!, hub: config.NOTIFICATION_HUB_NAME, connectionString: bridge.connectionString! });
+  stopOnSignals(config, bridge);
+}
 
+/** One of a cluster's API processes: the primary set its role and NH connection string in its environment. */
+async function runApiProcess(config: Config, id: number): Promise<void> {
+  const logger = createLogger({ level: config.LOG_LEVEL, base: { service: config.OTEL_SERVICE_NAME, apiProcess: id } });
+  const link = createApiProcessLink();
+  const bridge = await startBridge(config, { logger, clusterWorker: link });
+  link.serveCollection(bridge.metrics);
+  logger.info({ url: bridge.url, pid: process.pid }, "API process listening");
+  stopOnSignals(config, bridge);
+}
+
+function stopOnSignals(config: Config, bridge: { logger: Logger; shutdown(): Promise<void> }): void {
+  const { logger } = bridge;
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { freePort, spawnTs, waitForHttp, type Child } from "./children.js";
 import { startScriptNodeFlags } from "./start-flags.js";
 import { createBenchDatabase } from "./postgres-db.js";
-import { readCpuMs, sampleMemory } from "./proc-stats.js";
+import { readTreeCpuMs, sampleMemory } from "./proc-stats.js";
 
 export type Backend = "sqlite" | "postgres";
 
@@ -25,9 +25,9 @@ export interface BridgeChildOptions {
 export interface BridgeChild {
   url: string;
   pid: number;
-  /** CPU (user + system, ms) used so far by every process of this bridge. */
+  /** CPU (user + system, ms) used so far by every process of this bridge (API processes included). */
   cpuMs(): number;
-  /** Stops the bridge (SIGTERM, graceful), removes its database; resolves with peak RSS (VmHWM) in MB. */
+  /** Stops the bridge (SIGTERM, graceful), removes its database; resolves with peak RSS in MB (all its processes, see sampleMemory). */
   stop(): Promise<number>;
 }
 
@@ -82,7 +82,7 @@ export async function startBridgeChild(o: BridgeChildOptions): Promise<BridgeChi
     return {
       url,
       pid: child.pid,
-      cpuMs: () => children.reduce((sum, c) => sum + readCpuMs(c.pid), 0),
+      cpuMs: () => children.reduce((sum, c) => sum + readTreeCpuMs(c.pid), 0),
       async stop() {
         const peak = Math.max(...memory.map((m) => m.stop()));
         for (const c of children) await c.stop(15_000);

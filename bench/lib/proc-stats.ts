@@ -12,12 +12,37 @@ export function readMemoryMb(pid: number): { peakRssMb: number; rssMb: number } 
   return { peakRssMb: kb("VmHWM") / 1024, rssMb: kb("VmRSS") / 1024 };
 }
 
-/** Samples a process every `everyMs` and keeps the highest VmHWM seen (read it before the process exits). */
+/** A process and its descendants (a cluster primary and its API processes), from /proc/<pid>/task/<tid>/children. */
+export function processTree(pid: number): number[] {
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) {
+    try {
+      for (const tid of readdirSync(`/proc/${out[i]}/task`)) {
+        const kids = readFileSync(`/proc/${out[i]}/task/${tid}/children`, "utf8").trim();
+        if (kids) out.push(...kids.split(" ").map(Number));
+      }
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * Samples a process tree every `everyMs`; resolves with its peak resident memory: the highest VmHWM
+ * of one process, or the highest sum of the tree's VmRSS if that is larger (several processes).
+ */
 export function sampleMemory(pid: number, everyMs = 250): { stop(): number } {
   let peak = 0;
   const take = (): void => {
-    const m = readMemoryMb(pid);
-    if (m) peak = Math.max(peak, m.peakRssMb);
+    let sum = 0;
+    for (const p of processTree(pid)) {
+      const m = readMemoryMb(p);
+      if (!m) continue;
+      peak = Math.max(peak, m.peakRssMb);
+      sum += m.rssMb;
+    }
+    peak = Math.max(peak, sum);
   };
   take();
   const timer = setInterval(take, everyMs);
@@ -43,6 +68,11 @@ export function readCpuMs(pid: number): number {
   } catch {
     return NaN;
   }
+}
+
+/** CPU (ms) used so far by a process and its live descendants. */
+export function readTreeCpuMs(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + (readCpuMs(p) || 0), 0);
 }
 
 /** CPU (ms) used so far by every process named `comm` (e.g. the PostgreSQL server's backends). */

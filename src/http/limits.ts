@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from "express";
-import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import { ipKeyGenerator, rateLimit, type Store } from "express-rate-limit";
 import type { Caller } from "../auth/types.js";
 import { errors } from "../errors.js";
 
@@ -17,13 +17,15 @@ function callerKey(res: Response, ip: string | undefined): string {
  * Per-caller fixed-window limit (calling app for app tokens, user for delegated, IP otherwise),
  * answered with a Graph-shaped 429 (or 406, the status the legacy page lists) and Retry-After.
  */
-export function limitRate(o: { perMinute: number; status: number; now: () => Date }): RequestHandler {
+export function limitRate(o: { perMinute: number; status: number; now: () => Date; store?: Store }): RequestHandler {
   if (o.perMinute <= 0) return (_req, _res, next) => next();
   const windowSeconds = 60;
   return rateLimit({
     windowMs: windowSeconds * 1000,
     limit: o.perMinute,
     standardHeaders: "draft-6",
+    // In a cluster (API_PROCESSES > 1) the counts live in the primary, so a caller's limit is per bridge, not per process.
+    ...(o.store ? { store: o.store } : {}),
     legacyHeaders: false,
     keyGenerator: (req, res) => callerKey(res, req.ip),
     // callerKey already passes IPs through ipKeyGenerator; the library's source heuristic cannot see that.

@@ -72,13 +72,7 @@ export class GroupCommit {
       }
       this.waitingSince = undefined;
       const items = this.queue.splice(0, this.maxBatch);
-      const outcomes = items.map((item) => {
-        try {
-          return { ok: true, value: this.db.transaction(item.run)() }; // inside BEGIN: a savepoint
-        } catch (e) {
-          return { ok: false, value: e };
-        }
-      });
+      const outcomes = items.map((item) => this.runInSavepoint(item.run));
       try {
         prepareCached(this.db, "COMMIT").run();
       } catch (e) {
@@ -87,6 +81,22 @@ export class GroupCommit {
         continue;
       }
       items.forEach((item, i) => (outcomes[i].ok ? item.resolve(outcomes[i].value) : item.reject(outcomes[i].value)));
+    }
+  }
+
+  /** One write inside the batch's transaction: its own savepoint, so a failing write undoes only itself. */
+  private runInSavepoint(run: () => unknown): { ok: boolean; value: unknown } {
+    prepareCached(this.db, "SAVEPOINT item").run();
+    try {
+      const value = run();
+      prepareCached(this.db, "RELEASE item").run();
+      return { ok: true, value };
+    } catch (e) {
+      if (this.db.inTransaction) {
+        prepareCached(this.db, "ROLLBACK TO item").run();
+        prepareCached(this.db, "RELEASE item").run();
+      }
+      return { ok: false, value: e };
     }
   }
 

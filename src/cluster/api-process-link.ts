@@ -1,0 +1,44 @@
+import { ClusterMemoryStoreWorker } from "@express-rate-limit/cluster-memory-store";
+import type { ClusterWorkerLink } from "../bridge.js";
+import type { BridgeMetrics } from "../observability/metrics.js";
+import { isClusterMessage, type ClusterMessage } from "./messages.js";
+
+/** How long an API process waits for the primary's merged metrics before answering with its own. */
+const METRICS_WAIT_MS = 3000;
+
+/** The API process's side of the cluster link (run only in a cluster worker, which has an IPC channel). */
+export function createApiProcessLink(): ClusterWorkerLink & { serveCollection(own: BridgeMetrics): void } {
+  const send = (m: ClusterMessage) => process.send?.(m);
+  const waiting = new Map<number, (text: string) => void>();
+  let own: BridgeMetrics | undefined;
+  let nextId = 1;
+
+  process.on("message", (m: unknown) => {
+    if (!isClusterMessage(m)) return;
+    if (m.gnb === "metrics-response") waiting.get(m.id)?.(m.text);
+    else if (m.gnb === "metrics-collect" && own)
+      void own.registry.getMetricsAsJSON().then((metrics) => send({ gnb: "metrics-collected", id: m.id, metrics }));
+  });
+
+  return {
+    rateLimitStore: new ClusterMemoryStoreWorker({ prefix: "gnb-" }),
+    serveCollection(metrics) {
+      own = metrics;
+    },
+    clusterMetrics(fallback) {
+      const id = nextId++;
+      return new Promise<string>((resolve) => {
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          resolve(fallback.registry.metrics()); // the primary is gone or stuck: this process's view is better than none
+        }, METRICS_WAIT_MS);
+        waiting.set(id, (text) => {
+          clearTimeout(timer);
+          waiting.delete(id);
+          resolve(text);
+        });
+        send({ gnb: "metrics-request", id });
+      });
+    },
+  };
+}

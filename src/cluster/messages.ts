@@ -1,0 +1,15 @@
+import type { MetricObjectWithValues, MetricValue } from "prom-client";
+
+/**
+ * The bridge's own messages between a cluster primary and its API processes. Each carries
+ * `gnb`, so they never mix with other users of the IPC channel (the rate-limit store's).
+ */
+export type ClusterMessage =
+  | { gnb: "metrics-request"; id: number }
+  | { gnb: "metrics-response"; id: number; text: string }
+  | { gnb: "metrics-collect"; id: number }
+  | { gnb: "metrics-collected"; id: number; metrics: Array<MetricObjectWithValues<MetricValue<string>>> };
+
+export function isClusterMessage(m: unknown): m is ClusterMessage {
+  return typeof m === "object" && m !== null && typeof (m as { gnb?: unknown }).gnb === "string" && typeof (m as { id?: unknown }).id === "number";
+}

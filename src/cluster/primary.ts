@@ -1,0 +1,137 @@
+import cluster, { type Worker } from "node:cluster";
+import { ClusterMemoryStorePrimary } from "@express-rate-limit/cluster-memory-store";
+import type { Logger } from "pino";
+import { startBridge, type RunningBridge } from "../bridge.js";
+import type { Config } from "../config.js";
+import { answerMetricsRequests } from "./merged-metrics.js";
+
+/** How long the API processes get to start listening. */
+const START_DEADLINE_MS = 30_000;
+/** A process that dies sooner than this after its start counts as crash-looping: its replacement waits. */
+const HEALTHY_AFTER_MS = 10_000;
+const MAX_RESTART_DELAY_MS = 30_000;
+
+export interface RunningCluster {
+  url: string;
+  emulatorUrl?: string;
+  connectionString?: string;
+  logger: Logger;
+  /** The live API processes. */
+  apiProcesses(): Worker[];
+  /** Graceful: each API process drains its requests, then the outbox, the store and the emulator stop. */
+  shutdown(): Promise<void>;
+}
+
+/** The environment of an API process: it accepts; the primary delivers and runs the embedded emulator. */
+function apiProcessEnv(c: Config, core: RunningBridge): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (c.BRIDGE_STRATEGY === "hubs" && c.DELIVERY_MODE === "outbox") env.BRIDGE_ROLE = "api";
+  if (core.connectionString) env.NOTIFICATIONHUBS_CONNECTION_STRING = core.connectionString;
+  return env;
+}
+
+/**
+ * API_PROCESSES > 1: this process (the cluster primary) opens the store and applies its migrations,
+ * runs the outbox and the embedded emulator, and forks API_PROCESSES processes that share the port
+ * (node:cluster hands them connections in turn). A process that dies is replaced. See
+ * docs/designs/2026-11-api-processes.md.
+ */
+export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
+  const core = await startBridge(c, { serveHttp: false });
+  const { logger } = core;
+  new ClusterMemoryStorePrimary().init();
+  const live = new Map<number, { worker: Worker; startedAt: number }>();
+  const stopMerging = answerMetricsRequests(core.metrics, () => [...live.values()].map((p) => p.worker));
+  const env = apiProcessEnv(c, core);
+  let stopping = false;
+  let restartDelayMs = 0;
+
+  const fork = (): Worker => {
+    const worker = cluster.fork(env);
+    live.set(worker.id, { worker, startedAt: Date.now() });
+    return worker;
+  };
+  cluster.on("exit", (worker, code, signal) => {
+    const entry = live.get(worker.id);
+    live.delete(worker.id);
+    if (stopping || !entry) return;
+    const ranMs = Date.now() - entry.startedAt;
+    restartDelayMs = ranMs >= HEALTHY_AFTER_MS ? 0 : Math.min(MAX_RESTART_DELAY_MS, Math.max(250, restartDelayMs * 2));
+    logger.error({ apiProcess: worker.id, pid: worker.process.pid, code, signal, restartInMs: restartDelayMs }, "API process exited; starting another");
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, restartDelayMs).unref();
+  });
+
+  let port: number;
+  try {
+    port = await startAll(c.API_PROCESSES, fork);
+  } catch (e) {
+    stopping = true;
+    for (const { worker } of live.values()) worker.process.kill("SIGKILL");
+    await core.shutdown();
+    throw e;
+  }
+  const host = c.HOST.includes(":") ? `[${c.HOST}]` : c.HOST;
+
+  let shuttingDown: Promise<void> | undefined;
+  const shutdown = () =>
+    (shuttingDown ??= (async () => {
+      stopping = true;
+      const codes = await stopAll([...live.values()].map((p) => p.worker), c.SHUTDOWN_TIMEOUT_MS - 1000, logger);
+      stopMerging();
+      await core.shutdown();
+      const failed = codes.filter((code) => code !== 0).length;
+      if (failed) throw new Error(`${failed} API process(es) did not shut down cleanly`);
+    })());
+
+  return {
+    url: `http://${host}:${port}`,
+    emulatorUrl: core.emulatorUrl,
+    connectionString: core.connectionString,
+    logger,
+    apiProcesses: () => [...live.values()].map((p) => p.worker),
+    shutdown,
+  };
+}
+
+/** Forks n API processes; resolves with the port once every one listens, rejects if one exits first. */
+function startAll(n: number, fork: () => Worker): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let listening = 0;
+    const timer = setTimeout(() => reject(new Error(`API processes did not listen within ${START_DEADLINE_MS} ms`)), START_DEADLINE_MS);
+    for (let i = 0; i < n; i++) {
+      const worker = fork();
+      const early = (code: number | null, signal: string | null) => {
+        clearTimeout(timer);
+        reject(new Error(`an API process exited during start-up (code ${code}, signal ${signal}); its error is logged above`));
+      };
+      worker.once("exit", early);
+      worker.once("listening", (address) => {
+        worker.off("exit", early);
+        if (++listening === n) {
+          clearTimeout(timer);
+          resolve(address.port);
+        }
+      });
+    }
+  });
+}
+
+/** SIGTERM to every API process (each drains as a single bridge does); SIGKILL to any still running after graceMs. */
+async function stopAll(workers: Worker[], graceMs: number, logger: Logger): Promise<Array<number | null>> {
+  return Promise.all(
+    workers.map(
+      (w) =>
+        new Promise<number | null>((resolve) => {
+          if (w.isDead()) return resolve(w.process.exitCode);
+          const timer = setTimeout(() => {
+            logger.error({ apiProcess: w.id, graceMs }, "API process still running after the shutdown timeout; killing it");
+            w.process.kill("SIGKILL");
+          }, Math.max(100, graceMs));
+          w.once("exit", (code) => (clearTimeout(timer), resolve(code)));
+          w.process.kill("SIGTERM");
+        }),
+    ),
+  );
+}

@@ -1,0 +1,156 @@
+import { setTimeout as delay } from "node:timers/promises";
+import { afterEach, describe, expect, it } from "vitest";
+import { baseBridgeEnv, makeSqliteUrl, spawnBridge, type BridgeProcess } from "./bridge-process.js";
+import { expectedDevices, startDeviceHub, tallyDeliveries, type DeviceHub } from "./device-hub.js";
+import { acceptedIds, acceptedTargets, runLoad } from "./legacy-load.js";
+import { listAllDeliveries, waitForOutboxDrained } from "./outbox-view.js";
+import { restartAndExpectEveryAcceptedDelivered } from "./verify-restart.js";
+
+let hub: DeviceHub | undefined;
+const bridges: BridgeProcess[] = [];
+afterEach(async () => {
+  await Promise.all(bridges.splice(0).map((b) => b.kill()));
+  await hub?.close();
+  hub = undefined;
+});
+
+async function startCluster(env: Record<string, string> = {}): Promise<{ bridge: BridgeProcess; env: Record<string, string> }> {
+  hub = await startDeviceHub();
+  await hub.register("cluster-user");
+  const fullEnv = { ...baseBridgeEnv(hub.connectionString, makeSqliteUrl()), API_PROCESSES: "2", ...env };
+  const bridge = await spawnBridge(fullEnv);
+  bridges.push(bridge);
+  // Each API process logs its own line once it listens, so it may come after the primary's.
+  await waitFor("both API processes' start lines", () => apiPids(bridge).length === 2);
+  return { bridge, env: fullEnv };
+}
+
+const apiPids = (b: BridgeProcess): number[] => b.lines().filter((l) => l.msg === "API process listening").map((l) => Number(l.pid));
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+async function waitFor(what: string, test: () => boolean, deadlineMs = 15_000): Promise<void> {
+  const started = Date.now();
+  while (!test()) {
+    if (Date.now() - started > deadlineMs) throw new Error(`timed out waiting for ${what}`);
+    await delay(50);
+  }
+}
+
+/** Sums every sample of a counter whose labels include all of `labels`. */
+function sumSamples(metricsText: string, name: string, labels: Record<string, string>): number {
+  return metricsText
+    .split("\n")
+    .filter((l) => l.startsWith(`${name}{`) && Object.entries(labels).every(([k, v]) => l.includes(`${k}="${v}"`)))
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(" ") + 1)), 0);
+}
+
+describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", () => {
+  it("spreads connections over both processes, delivers each accepted notification once, and /metrics adds up the whole cluster", { timeout: 60_000 }, async () => {
+    const { bridge } = await startCluster();
+    expect(apiPids(bridge)).toHaveLength(2);
+    const results = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 60, concurrency: 8, tag: "spread" });
+    expect(acceptedIds(results)).toHaveLength(60);
+    await waitForOutboxDrained(bridge.url, 30_000);
+
+    const served = new Set(bridge.lines().filter((l) => l.msg === "request" && l.route === "/beta/me/notifications").map((l) => l.apiProcess));
+    expect([...served].sort()).toEqual([1, 2]);
+    const tally = tallyDeliveries(hub!.deliveriesByBridgeId(), expectedDevices(acceptedTargets(results)));
+    expect({ missing: tally.missing, duplicates: tally.duplicates }).toEqual({ missing: [], duplicates: 0 });
+
+    // Whichever process answers the scrape, it reports every process's requests and the primary's deliveries.
+    const sent = (await listAllDeliveries(bridge.url, "sent")).length;
+    for (let scrape = 0; scrape < 4; scrape++) {
+      const text = await (await fetch(`${bridge.url}/metrics`, { headers: { connection: "close" } })).text();
+      expect(sumSamples(text, "gnb_http_requests_total", { route: "/beta/me/notifications", status: "201" })).toBe(60);
+      expect(sumSamples(text, "gnb_deliveries_total", { outcome: "sent" })).toBe(sent);
+      // The outbox gauges come from the primary alone: one sample per state, not one per process.
+      expect(text.split("\n").filter((l) => l.startsWith('gnb_outbox_depth{state="pending"}'))).toEqual(['gnb_outbox_depth{state="pending"} 0']);
+    }
+  });
+
+  it("replaces an API process that dies and keeps accepting", { timeout: 60_000 }, async () => {
+    const { bridge } = await startCluster();
+    const [victim, survivor] = apiPids(bridge);
+    process.kill(victim, "SIGKILL");
+    await waitFor("a replacement API process", () => apiPids(bridge).length === 3);
+    const replacement = apiPids(bridge)[2];
+    expect(replacement).not.toBe(victim);
+    expect(bridge.lines().find((l) => l.msg === "API process exited; starting another")).toMatchObject({ level: "error", signal: "SIGKILL", pid: victim });
+    expect({ survivor: isAlive(survivor), replacement: isAlive(replacement) }).toEqual({ survivor: true, replacement: true });
+
+    const results = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 30, concurrency: 6, tag: "after-crash" });
+    expect(results.filter((r) => r.kind !== "accepted")).toEqual([]);
+  });
+
+  it("drains every API process on SIGTERM, exits 0 and leaves no process behind", { timeout: 60_000 }, async () => {
+    const { bridge, env } = await startCluster({ SHUTDOWN_TIMEOUT_MS: "5000" });
+    const pids = apiPids(bridge);
+    let signalled = false;
+    const results = await runLoad({
+      urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 1000, concurrency: 8, tag: "cluster-drain",
+      onResult: (_r, counts) => {
+        if (counts.accepted >= 40 && !signalled) {
+          signalled = true;
+          bridge.child.kill("SIGTERM");
+        }
+      },
+    });
+    expect(await bridge.exited).toEqual({ code: 0, signal: null });
+    expect(pids.filter(isAlive)).toEqual([]);
+    expect(bridge.lines().filter((l) => l.msg === "shutdown complete").map((l) => l.apiProcess ?? "primary").sort()).toEqual([1, 2, "primary"]);
+    expect(results.filter((r) => r.kind !== "accepted" && r.kind !== "connection-error")).toEqual([]);
+
+    const { tally } = await restartAndExpectEveryAcceptedDelivered({ hub: hub!, env, results, track: (b) => bridges.push(b) });
+    expect({ duplicates: tally.duplicates, unanswered: tally.unanswered }).toEqual({ duplicates: 0, unanswered: 0 });
+  });
+
+  it("takes its API processes down with it when the primary is killed, and a restart sends everything answered", { timeout: 60_000 }, async () => {
+    // A short lease: the killed primary's claims are taken over soon after the restart.
+    const { bridge, env } = await startCluster({ OUTBOX_LEASE_MS: "2000" });
+    const pids = apiPids(bridge);
+    let killed = false;
+    const results = await runLoad({
+      urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 1000, concurrency: 8, tag: "primary-kill",
+      onResult: (_r, counts) => {
+        if (counts.accepted >= 40 && !killed) {
+          killed = true;
+          bridge.child.kill("SIGKILL");
+        }
+      },
+    });
+    await bridge.exited;
+    // An API process whose primary is gone exits on its own (node:cluster), so no orphan keeps serving.
+    await waitFor("the API processes to exit", () => pids.every((p) => !isAlive(p)), 5000);
+    const { tally } = await restartAndExpectEveryAcceptedDelivered({ hub: hub!, env, results, track: (b) => bridges.push(b) });
+    expect(tally.missing).toEqual([]);
+  });
+
+  it("runs on the embedded defaults too: the primary's emulator serves every API process", { timeout: 60_000 }, async () => {
+    const env = { PORT: "0", HOST: "127.0.0.1", EMULATOR_PORT: "0", DATABASE_URL: makeSqliteUrl(), LOG_LEVEL: "info", API_PROCESSES: "2" };
+    const bridge = await spawnBridge(env);
+    bridges.push(bridge);
+    await waitFor("both API processes' start lines", () => apiPids(bridge).length === 2);
+    for (let probe = 0; probe < 4; probe++) {
+      const res = await fetch(`${bridge.url}/readyz`, { headers: { connection: "close" } });
+      expect(await res.json()).toEqual({ status: "ready", checks: { store: "ok", "notification-hubs": "ok" } });
+    }
+    const results = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "demo-user", total: 10, concurrency: 4, tag: "embedded" });
+    expect(acceptedIds(results)).toHaveLength(10);
+  });
+
+  it("keeps one rate limit per caller for the whole cluster, not one per process", { timeout: 60_000 }, async () => {
+    const { bridge } = await startCluster({ RATE_LIMIT_PER_MINUTE: "10" });
+    const results = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 30, concurrency: 6, tag: "limited" });
+    const served = new Set(bridge.lines().filter((l) => l.msg === "request" && l.route === "/beta/me/notifications").map((l) => l.apiProcess));
+    expect(served.size).toBe(2);
+    expect(results.map((r) => (r.kind === "answered" ? r.status : r.kind)).sort()).toEqual([...Array(10).fill("accepted"), ...Array(20).fill(429)].sort());
+    expect(acceptedIds(results)).toHaveLength(10);
+    expect(results.filter((r) => r.kind === "answered").map((r) => (r.kind === "answered" ? r.status : 0))).toEqual(Array(20).fill(429));
+  });
+});
