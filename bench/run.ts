@@ -8,11 +8,11 @@ import { REPO_ROOT, spawnTs } from "./lib/children.js";
 import { writeResults } from "./lib/doc.js";
 import { runBareFloor, runExpressFloor, runSdkFloor } from "./lib/floors.js";
 import { startScriptNodeFlags } from "./lib/start-flags.js";
-import { formatFloors, formatResultsSection, formatTable, formatTargets, type BenchResults } from "./lib/report.js";
+import { columnName, formatFloors, formatResultsSection, formatTable, formatTargets, type BenchResults } from "./lib/report.js";
 import { runFixedRate, runMaxAccept, type BenchContext } from "./lib/scenarios.js";
 
 /**
- * `npm run bench [-- --write] [--quick] [--backends=sqlite,postgres] [--env KEY=VALUE ...] [--profile]`
+ * `npm run bench [-- --write] [--quick] [--backends=sqlite,postgres] [--api-processes=1,2] [--env KEY=VALUE ...] [--profile]`
  * Drives the bridge (a child process) with autocannon over loopback, against a minimal NH sink.
  */
 const { values: args } = parseArgs({
@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
     backends: { type: "string", default: "sqlite,postgres" },
+    "api-processes": { type: "string", default: "1,2" },
     env: { type: "string", multiple: true, default: [] },
     connections: { type: "string", default: "50" },
     rate: { type: "string", default: "1000" },
@@ -31,6 +32,8 @@ const { values: args } = parseArgs({
 
 const backends = args.backends.split(",").map((b) => b.trim()) as Backend[];
 for (const b of backends) if (b !== "sqlite" && b !== "postgres") throw new Error(`unknown backend '${b}'`);
+const apiProcessCounts = args["api-processes"].split(",").map(Number);
+for (const n of apiProcessCounts) if (!Number.isInteger(n) || n < 1) throw new Error(`--api-processes: '${n}' is not a whole number ≥ 1`);
 const bridgeEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 const durations = args.quick ? { maxS: 5, fixedS: 8, warmS: 1 } : { maxS: 10, fixedS: 15, warmS: 2 };
 const connections = Number(args.connections);
@@ -68,22 +71,26 @@ try {
       `Scenario 1: autocannon, ${connections} connections, ${durations.maxS} s (after ${durations.warmS} s warm-up), the recorded raw body to windows/ios/android, a fresh X-UNS-ID per request.`,
       `Scenario 2: the same body at a steady ${fixedRate.toLocaleString("en-US")} requests/s for ${durations.fixedS} s (${(3 * fixedRate).toLocaleString("en-US")} deliveries/s offered), paced open-loop (request i sent at i/rate over keep-alive connections, latency counted from then, bench/lib/paced-load.ts); outbox sampled from GET /metrics every second.`,
       `Each scenario gets a fresh bridge process (\`${entry.endsWith(".js") ? ["node", ...startScriptNodeFlags(entry), entry].join(" ") : `node --import tsx ${entry}`}\`, LOG_LEVEL=warn, RATE_LIMIT_PER_MINUTE=0, AUTH_MODE=none) and a fresh database (SQLite temp file / a new PostgreSQL database, dropped after); NH is a minimal sink (node:http answering 201 with Location/TrackingId, checking nothing).`,
-      args.split ? "Split: two bridge processes on one database, BRIDGE_ROLE=api (takes the load) and BRIDGE_ROLE=worker (delivers); CPU is summed over both, peak RSS is the larger of the two." : "One bridge process (BRIDGE_ROLE=all).",
+      args.split ? "Split: two bridge processes on one database, BRIDGE_ROLE=api (takes the load) and BRIDGE_ROLE=worker (delivers); CPU is summed over both, peak RSS is the larger of the two." : `One bridge (BRIDGE_ROLE=all) per column: API_PROCESSES=${apiProcessCounts.join(" and ")}. With more than one, the bridge is a primary (outbox thread, store) and that many API processes sharing the port; CPU and peak RSS cover all of them (RSS: the highest sum of the processes' VmRSS, sampled every 250 ms).`,
       `Bridge env overrides: ${Object.keys(bridgeEnv).length ? Object.entries(bridgeEnv).map(([k, v]) => `${k}=${v}`).join(", ") : "none (defaults)"}.`,
     ].join("\n"),
     bare,
     express: expressFloor,
     sdk,
-    backends: {},
+    columns: [],
   };
 
   for (const backend of backends) {
-    log(`${backend}: scenario 1, max accept rate`);
-    const max = await runMaxAccept(backend, ctx);
-    log(`${backend}: scenario 2, ${fixedRate}/s`);
-    const fixed = await runFixedRate(backend, ctx);
-    results.backends[backend] = { max, fixed };
-    log(`${backend}: pending samples ${fixed.samples.map((s) => s.pending).join(" ")}`);
+    for (const apiProcesses of apiProcessCounts) {
+      const name = columnName({ backend, apiProcesses });
+      const variant: BenchContext = { ...ctx, bridgeEnv: { API_PROCESSES: String(apiProcesses), ...bridgeEnv } };
+      log(`${name}: scenario 1, max accept rate`);
+      const max = await runMaxAccept(backend, variant);
+      log(`${name}: scenario 2, ${fixedRate}/s`);
+      const fixed = await runFixedRate(backend, variant);
+      results.columns.push({ backend, apiProcesses, max, fixed });
+      log(`${name}: pending samples ${fixed.samples.map((s) => s.pending).join(" ")}`);
+    }
   }
 
   console.log(`\n${formatTable(results)}\n\n${formatFloors(results)}\n\nTargets:\n${formatTargets(results)}\n`);

@@ -141,8 +141,9 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     const own = c.outboxOnThread ? senderOnOutboxThread(() => outboxThread) : await buildHubSender(c, cs, now, closers);
     sender = traceSender(cacheReadiness(own, now), tracing?.tracer);
     if (c.DELIVERY_MODE === "outbox") {
-      // With the outbox on its thread, that thread's connection runs the SQLite WAL checkpoints.
-      store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread });
+      // The connection that delivers runs the SQLite WAL checkpoints: the outbox thread's, or in a
+      // cluster the primary's. Accepting connections then never copy the WAL into the database.
+      store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread && !o.clusterWorker });
       await store.migrate();
       closers.unshift(() => store!.close());
     }

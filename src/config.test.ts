@@ -103,7 +103,7 @@ describe("loadConfig", () => {
     expect(loadConfig({}).API_PROCESSES).toBe(1);
     expect(loadConfig({ API_PROCESSES: "4" }).API_PROCESSES).toBe(4);
     expect(problemsOf({ API_PROCESSES: "0" })).toEqual([expect.stringMatching(/^API_PROCESSES: /)]);
-    expect(problemsOf({ API_PROCESSES: "2", BRIDGE_ROLE: "worker" })).toEqual([expect.stringMatching(/^API_PROCESSES: a BRIDGE_ROLE=worker process serves no API/)]);
+    for (const role of ["api", "worker"]) expect(problemsOf({ API_PROCESSES: "2", BRIDGE_ROLE: role })).toEqual([expect.stringMatching(/^API_PROCESSES: .* needs BRIDGE_ROLE=all/)]);
     expect(problemsOf({ API_PROCESSES: "2", DATABASE_URL: "sqlite::memory:" })).toEqual([expect.stringMatching(/^API_PROCESSES: processes must share a database/)]);
     expect(loadConfig({ API_PROCESSES: "2", DELIVERY_MODE: "direct", IOS_FALLBACK_MODE: "immediate", DATABASE_URL: "sqlite::memory:" }).API_PROCESSES).toBe(2);
   });

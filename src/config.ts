@@ -156,8 +156,8 @@ function crossCheck(c: Raw): string[] {
     p.push("BRIDGE_ROLE: api and worker split the durable outbox between processes; they need BRIDGE_STRATEGY=hubs and DELIVERY_MODE=outbox");
   if (c.BRIDGE_ROLE !== "all" && c.DATABASE_URL.startsWith("sqlite::memory:"))
     p.push("BRIDGE_ROLE: api and worker processes must share a database file or server, not sqlite::memory:");
-  if (c.API_PROCESSES > 1 && c.BRIDGE_ROLE === "worker")
-    p.push("API_PROCESSES: a BRIDGE_ROLE=worker process serves no API; leave API_PROCESSES at 1");
+  if (c.API_PROCESSES > 1 && c.BRIDGE_ROLE !== "all")
+    p.push("API_PROCESSES: the cluster's primary delivers and its API processes accept, so it needs BRIDGE_ROLE=all; leave API_PROCESSES at 1 for an api or worker process");
   if (c.API_PROCESSES > 1 && c.DELIVERY_MODE === "outbox" && c.DATABASE_URL.startsWith("sqlite::memory:"))
     p.push("API_PROCESSES: processes must share a database file or server, not sqlite::memory:");
   if (c.OUTBOX_MAX_BACKOFF_MS < c.OUTBOX_BASE_BACKOFF_MS) p.push("OUTBOX_MAX_BACKOFF_MS: must be at least OUTBOX_BASE_BACKOFF_MS");

@@ -24,7 +24,8 @@ export interface RunningCluster {
 
 /** The environment of an API process: it accepts; the primary delivers and runs the embedded emulator. */
 function apiProcessEnv(c: Config, core: RunningBridge): Record<string, string> {
-  const env: Record<string, string> = {};
+  const env: Record<string, string> = { API_PROCESSES: "1" };
+  // BRIDGE_ROLE=all (config checks it): the primary runs the outbox, its API processes only accept.
   if (c.BRIDGE_STRATEGY === "hubs" && c.DELIVERY_MODE === "outbox") env.BRIDGE_ROLE = "api";
   if (core.connectionString) env.NOTIFICATIONHUBS_CONNECTION_STRING = core.connectionString;
   return env;
