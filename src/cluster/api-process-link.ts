@@ -1,7 +1,7 @@
-import { ClusterMemoryStoreWorker } from "@express-rate-limit/cluster-memory-store";
 import type { ClusterWorkerLink } from "../bridge.js";
 import type { BridgeMetrics } from "../observability/metrics.js";
 import { isClusterMessage, type ClusterMessage } from "./messages.js";
+import { ClusterRateLimitStore } from "./rate-limits.js";
 
 /** How long an API process waits for the primary's merged metrics before answering with its own. */
 const METRICS_WAIT_MS = 3000;
@@ -21,7 +21,7 @@ export function createApiProcessLink(): ClusterWorkerLink & { serveCollection(ow
   });
 
   return {
-    rateLimitStore: new ClusterMemoryStoreWorker({ prefix: "gnb-" }),
+    rateLimitStore: new ClusterRateLimitStore(),
     serveCollection(metrics) {
       own = metrics;
     },

@@ -8,7 +8,11 @@ export type ClusterMessage =
   | { gnb: "metrics-request"; id: number }
   | { gnb: "metrics-response"; id: number; text: string }
   | { gnb: "metrics-collect"; id: number }
-  | { gnb: "metrics-collected"; id: number; metrics: Array<MetricObjectWithValues<MetricValue<string>>> };
+  | { gnb: "metrics-collected"; id: number; metrics: Array<MetricObjectWithValues<MetricValue<string>>> }
+  | { gnb: "rate-limit"; id: number; op: "init"; windowMs: number }
+  | { gnb: "rate-limit"; id: number; op: "increment" | "decrement" | "resetKey"; key: string }
+  /** totalHits and resetTime (epoch ms) after an increment; nothing for the other operations. */
+  | { gnb: "rate-limit-result"; id: number; totalHits?: number; resetTimeMs?: number };
 
 export function isClusterMessage(m: unknown): m is ClusterMessage {
   return typeof m === "object" && m !== null && typeof (m as { gnb?: unknown }).gnb === "string" && typeof (m as { id?: unknown }).id === "number";

@@ -1,9 +1,9 @@
 import cluster, { type Worker } from "node:cluster";
-import { ClusterMemoryStorePrimary } from "@express-rate-limit/cluster-memory-store";
 import type { Logger } from "pino";
 import { startBridge, type RunningBridge } from "../bridge.js";
 import type { Config } from "../config.js";
 import { answerMetricsRequests } from "./merged-metrics.js";
+import { serveClusterRateLimits } from "./rate-limits.js";
 
 /** How long the API processes get to start listening. */
 const START_DEADLINE_MS = 30_000;
@@ -51,7 +51,7 @@ function apiProcessEnv(c: Config, core: RunningBridge): Record<string, string> {
 export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
   const core = await startBridge(c, { serveHttp: false });
   const { logger } = core;
-  new ClusterMemoryStorePrimary().init();
+  const stopRateLimits = serveClusterRateLimits();
   const live = new Map<number, { worker: Worker; startedAt: number }>();
   const stopMerging = answerMetricsRequests(core.metrics, () => [...live.values()].map((p) => p.worker));
   const env = apiProcessEnv(c, core);
@@ -93,6 +93,7 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
       stopping = true;
       const codes = await stopAll([...live.values()].map((p) => p.worker), c.SHUTDOWN_TIMEOUT_MS - 1000, logger);
       stopMerging();
+      stopRateLimits();
       await core.shutdown();
       const failed = codes.filter((code) => code !== 0).length;
       if (failed) throw new Error(`${failed} API process(es) did not shut down cleanly`);

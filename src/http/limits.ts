@@ -25,7 +25,8 @@ export function limitRate(o: { perMinute: number; status: number; now: () => Dat
     limit: o.perMinute,
     standardHeaders: "draft-6",
     // In a cluster (API_PROCESSES > 1) the counts live in the primary, so a caller's limit is per bridge, not per process.
-    ...(o.store ? { store: o.store } : {}),
+    // If that primary does not answer, the request goes through (logged) rather than failing.
+    ...(o.store ? { store: o.store, passOnStoreError: true } : {}),
     legacyHeaders: false,
     keyGenerator: (req, res) => callerKey(res, req.ip),
     // callerKey already passes IPs through ipKeyGenerator; the library's source heuristic cannot see that.

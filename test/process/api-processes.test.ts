@@ -146,7 +146,8 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
 
   it("keeps one rate limit per caller for the whole cluster, not one per process", { timeout: 60_000 }, async () => {
     const { bridge } = await startCluster({ RATE_LIMIT_PER_MINUTE: "10" });
-    const results = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 30, concurrency: 6, tag: "limited" });
+    // Many lanes, so increments from both processes reach the primary at the same moment.
+    const results = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 30, concurrency: 12, tag: "limited" });
     const served = new Set(bridge.lines().filter((l) => l.msg === "request" && l.route === "/beta/me/notifications").map((l) => l.apiProcess));
     expect(served.size).toBe(2);
     expect(results.map((r) => (r.kind === "answered" ? r.status : r.kind)).sort()).toEqual([...Array(10).fill("accepted"), ...Array(20).fill(429)].sort());
