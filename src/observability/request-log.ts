@@ -23,6 +23,8 @@ export function createRequestLogMiddleware(o: RequestLogOptions): RequestHandler
     const writeLine = (): void => {
       if (logged) return;
       logged = true;
+      // Below 500 the line is info: skip building it when info lines are not written (LOG_LEVEL=warn and up).
+      if (res.statusCode < 500 && !o.logger.isLevelEnabled("info")) return;
       const line = describeRequest(req, res, { strategy: o.strategy, durationMs: now() - startedAt });
       if (line.status >= 500) o.logger.error(line, "request");
       else o.logger.info(line, "request");

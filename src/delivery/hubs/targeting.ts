@@ -49,13 +49,18 @@ export function checkTagTemplate(template: string): void {
   }
 }
 
+const checkedTemplates = new Set<string>();
+
 /**
  * The tag expression for one UNS ID: every `{unsId}` replaced with its encoded value. After the
  * built-in `$UserId:` and `$InstallationId:` prefixes the braces stay, because Notification Hubs
  * spells those tags with literal braces (`$UserId:{alice}`).
  */
 export function buildTagExpression(template: string, unsId: string): string {
-  checkTagTemplate(template);
+  if (!checkedTemplates.has(template)) {
+    checkTagTemplate(template);
+    checkedTemplates.add(template); // one template per bridge: checked once, not per request
+  }
   const value = encodeUserIdForTag(unsId);
   return template.replace(/(\$(?:UserId|InstallationId):)?\{unsId\}/g, (_m, builtIn: string | undefined) => (builtIn ? `${builtIn}{${value}}` : value));
 }
