@@ -31,6 +31,7 @@ const schema = z.object({
   DELIVERY_MODE: lower(["outbox", "direct"] as const).default("outbox"),
   BRIDGE_ROLE: lower(["all", "api", "worker"] as const).default("all"),
   API_PROCESSES: int(1, 64).default(1),
+  BRIDGE_API_PROCESS: bool.default(false),
   NOTIFICATIONHUBS_CONNECTION_STRING: z.string().min(1).optional(),
   NOTIFICATION_HUB_NAME: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/, "use letters, digits, '.', '_' or '-'").default("bridge"),
   NH_ALLOW_INSECURE_HTTP: bool.default(false),

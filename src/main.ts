@@ -22,7 +22,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  if (cluster.isWorker) return runApiProcess(config, cluster.worker!.id);
+  if (cluster.isWorker && config.BRIDGE_API_PROCESS) return runApiProcess(config, cluster.worker!.id);
 
   const bridge = config.API_PROCESSES > 1 ? await startClusterPrimary(config) : await startBridge(config);
   const { logger } = bridge;

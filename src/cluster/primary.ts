@@ -35,7 +35,9 @@ export function apiProcessExecArgv(execArgv: readonly string[]): string[] {
 
 /** The environment of an API process: it accepts; the primary delivers and runs the embedded emulator. */
 function apiProcessEnv(c: Config, core: RunningBridge): Record<string, string> {
-  const env: Record<string, string> = { API_PROCESSES: "1" };
+  // BRIDGE_API_PROCESS marks a fork of ours: under another node:cluster supervisor (pm2, say) a
+  // worker is a whole bridge, not one of our API processes.
+  const env: Record<string, string> = { API_PROCESSES: "1", BRIDGE_API_PROCESS: "true" };
   // BRIDGE_ROLE=all (config checks it): the primary runs the outbox, its API processes only accept.
   if (c.BRIDGE_STRATEGY === "hubs" && c.DELIVERY_MODE === "outbox") env.BRIDGE_ROLE = "api";
   if (core.connectionString) env.NOTIFICATIONHUBS_CONNECTION_STRING = core.connectionString;
@@ -62,6 +64,9 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
   const fork = (): Worker => {
     const worker = cluster.fork(env);
     live.set(worker.id, { worker, startedAt: Date.now() });
+    // A message to a process that has just died fails asynchronously (EPIPE, ERR_IPC_CHANNEL_CLOSED);
+    // unhandled, that 'error' would take the primary, and with it every API process, down.
+    worker.on("error", (err) => logger.warn({ apiProcess: worker.id, err }, "message to an API process failed"));
     return worker;
   };
   cluster.on("exit", (worker, code, signal) => {
@@ -78,7 +83,7 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
 
   let port: number;
   try {
-    port = await startAll(c.API_PROCESSES, fork);
+    port = await startAll(c.API_PROCESSES, fork, () => (stopping = true));
   } catch (e) {
     stopping = true;
     for (const { worker } of live.values()) worker.process.kill("SIGKILL");
@@ -91,11 +96,12 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
   const shutdown = () =>
     (shuttingDown ??= (async () => {
       stopping = true;
-      const codes = await stopAll([...live.values()].map((p) => p.worker), c.SHUTDOWN_TIMEOUT_MS - 1000, logger);
+      const exits = await stopAll([...live.values()].map((p) => p.worker), c.SHUTDOWN_TIMEOUT_MS - 1000, logger);
       stopMerging();
       stopRateLimits();
       await core.shutdown();
-      const failed = codes.filter((code) => code !== 0).length;
+      // Ended by SIGTERM itself: a process still starting (a replacement) has no handler yet and served nothing.
+      const failed = exits.filter((e) => e.code !== 0 && e.signal !== "SIGTERM").length;
       if (failed) throw new Error(`${failed} API process(es) did not shut down cleanly`);
     })());
 
@@ -109,15 +115,19 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
   };
 }
 
-/** Forks n API processes; resolves with the port once every one listens, rejects if one exits first. */
-function startAll(n: number, fork: () => Worker): Promise<number> {
+/**
+ * Forks n API processes; resolves with the port once every one listens, rejects if one exits first
+ * (calling onFailure at once, so the exit is not taken for a crash to recover from).
+ */
+function startAll(n: number, fork: () => Worker, onFailure: () => void): Promise<number> {
   return new Promise((resolve, reject) => {
     let listening = 0;
-    const timer = setTimeout(() => reject(new Error(`API processes did not listen within ${START_DEADLINE_MS} ms`)), START_DEADLINE_MS);
+    const timer = setTimeout(() => (onFailure(), reject(new Error(`API processes did not listen within ${START_DEADLINE_MS} ms`))), START_DEADLINE_MS);
     for (let i = 0; i < n; i++) {
       const worker = fork();
       const early = (code: number | null, signal: string | null) => {
         clearTimeout(timer);
+        onFailure();
         reject(new Error(`an API process exited during start-up (code ${code}, signal ${signal}); its error is logged above`));
       };
       worker.once("exit", early);
@@ -133,17 +143,17 @@ function startAll(n: number, fork: () => Worker): Promise<number> {
 }
 
 /** SIGTERM to every API process (each drains as a single bridge does); SIGKILL to any still running after graceMs. */
-async function stopAll(workers: Worker[], graceMs: number, logger: Logger): Promise<Array<number | null>> {
+async function stopAll(workers: Worker[], graceMs: number, logger: Logger): Promise<Array<{ code: number | null; signal: string | null }>> {
   return Promise.all(
     workers.map(
       (w) =>
-        new Promise<number | null>((resolve) => {
-          if (w.isDead()) return resolve(w.process.exitCode);
+        new Promise<{ code: number | null; signal: string | null }>((resolve) => {
+          if (w.isDead()) return resolve({ code: w.process.exitCode, signal: w.process.signalCode });
           const timer = setTimeout(() => {
             logger.error({ apiProcess: w.id, graceMs }, "API process still running after the shutdown timeout; killing it");
             w.process.kill("SIGKILL");
           }, Math.max(100, graceMs));
-          w.once("exit", (code) => (clearTimeout(timer), resolve(code)));
+          w.once("exit", (code, signal) => (clearTimeout(timer), resolve({ code, signal })));
           w.process.kill("SIGTERM");
         }),
     ),

@@ -36,7 +36,8 @@ export function serveClusterRateLimits(): () => void {
     if (!isClusterMessage(m) || m.gnb !== "rate-limit") return;
     queue = queue.then(async () => {
       const reply = await answer(m);
-      if (from.isConnected()) from.send(reply);
+      // A process that died meanwhile cannot take the answer; its 'error' is handled where it was forked.
+      if (from.isConnected()) from.send(reply, () => undefined);
     });
   };
   cluster.on("message", onMessage);

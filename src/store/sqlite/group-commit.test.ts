@@ -44,6 +44,21 @@ describe("GroupCommit", () => {
     expect(db.prepare("SELECT id FROM t ORDER BY id").all()).toEqual([{ id: 1 }, { id: 3 }]);
   });
 
+  it("settles every write as it ended up in the database when an error rolls back the whole transaction", async () => {
+    const { db } = open();
+    const pages = (db.prepare("PRAGMA page_count").get() as { page_count: number }).page_count;
+    db.pragma(`max_page_count = ${pages + 2}`); // room for small rows, not for a 64 KB one: SQLITE_FULL
+    const gc = new GroupCommit(db);
+    const insert = (id: number, size: number) => () => db.prepare("INSERT INTO t (id, v) VALUES (?, ?)").run(id, "x".repeat(size));
+    const results = await Promise.allSettled([gc.submit(insert(1, 10)), gc.submit(insert(2, 10)), gc.submit(insert(3, 65_536)), gc.submit(insert(4, 10))]);
+    const stored = (db.prepare("SELECT id FROM t ORDER BY id").all() as Array<{ id: number }>).map((r) => r.id);
+    const resolved = results.flatMap((r, i) => (r.status === "fulfilled" ? [i + 1] : []));
+    expect(results[2].status).toBe("rejected"); // the write that did not fit
+    expect(stored).toEqual(resolved); // whatever SQLite undid with it: a write is reported done exactly when it is stored
+    expect(stored).toContain(4); // a write after the failure is not lost with it
+    expect(db.inTransaction).toBe(false);
+  });
+
   it("commits what is queued when flushed before closing", async () => {
     const { db } = open();
     const gc = new GroupCommit(db);

@@ -72,7 +72,20 @@ export class GroupCommit {
       }
       this.waitingSince = undefined;
       const items = this.queue.splice(0, this.maxBatch);
-      const outcomes = items.map((item) => this.runInSavepoint(item.run));
+      const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+      for (const item of items) {
+        const outcome = this.runInSavepoint(item.run);
+        if (!outcome.ok && !this.db.inTransaction) break; // the error ended the whole transaction
+        outcomes.push(outcome);
+      }
+      if (outcomes.length < items.length) {
+        // SQLITE_FULL, IOERR, NOMEM… roll back the whole transaction, not only the savepoint: the
+        // writes before it are undone too and fail with it; the ones not yet run go in the next one.
+        const failed = this.runFailure;
+        for (const item of items.slice(0, outcomes.length + 1)) item.reject(failed);
+        this.queue.unshift(...items.slice(outcomes.length + 1));
+        continue;
+      }
       try {
         prepareCached(this.db, "COMMIT").run();
       } catch (e) {
@@ -84,17 +97,28 @@ export class GroupCommit {
     }
   }
 
-  /** One write inside the batch's transaction: its own savepoint, so a failing write undoes only itself. */
+  /** The error of the write that ended a whole transaction (see flush). */
+  private runFailure: unknown;
+
+  /**
+   * One write inside the batch's transaction: its own savepoint, so a failing write undoes only
+   * itself. Never throws: a failure of the savepoint statements themselves fails the write.
+   */
   private runInSavepoint(run: () => unknown): { ok: boolean; value: unknown } {
-    prepareCached(this.db, "SAVEPOINT item").run();
     try {
+      prepareCached(this.db, "SAVEPOINT item").run();
       const value = run();
       prepareCached(this.db, "RELEASE item").run();
       return { ok: true, value };
     } catch (e) {
-      if (this.db.inTransaction) {
-        prepareCached(this.db, "ROLLBACK TO item").run();
-        prepareCached(this.db, "RELEASE item").run();
+      this.runFailure = e;
+      try {
+        if (this.db.inTransaction) {
+          prepareCached(this.db, "ROLLBACK TO item").run();
+          prepareCached(this.db, "RELEASE item").run();
+        }
+      } catch {
+        // the rollback failed too: flush sees whether the transaction survived
       }
       return { ok: false, value: e };
     }
