@@ -46,6 +46,8 @@ export interface ClusterWorkerLink {
   clusterMetrics: (own: BridgeMetrics) => Promise<string>;
   /** Rate-limit counts kept in the primary, shared by every API process. */
   rateLimitStore: RateLimitStore;
+  /** Readiness of Notification Hubs as the primary's NH client sees it (API processes load no NH SDK). */
+  hubReady: () => Promise<void>;
 }
 
 export interface RunningBridge {
@@ -58,6 +60,8 @@ export interface RunningBridge {
   outboxThread?: OutboxThread;
   logger: Logger;
   metrics: BridgeMetrics;
+  /** The readiness check of the delivery strategy (Notification Hubs or Graph). */
+  checkStrategyReady: () => Promise<void>;
   /** Graceful: stop accepting, finish requests, drain the worker, close the store. */
   shutdown(): Promise<void>;
 }
@@ -138,8 +142,14 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     });
   } else {
     const cs = connectionString ?? "";
-    const own = c.outboxOnThread ? senderOnOutboxThread(() => outboxThread) : await buildHubSender(c, cs, now, closers);
-    sender = traceSender(cacheReadiness(own, now), tracing?.tracer);
+    // With the outbox elsewhere (its thread, or a cluster's primary) this loop sends nothing and loads no SDK.
+    const own = c.outboxOnThread
+      ? senderOnOutboxThread(() => outboxThread)
+      : o.clusterWorker !== undefined && c.BRIDGE_ROLE === "api"
+        ? { send: () => Promise.reject(new Error("sends run in the cluster's primary")), checkReady: o.clusterWorker.hubReady }
+        : await buildHubSender(c, cs, now, closers);
+    const askPrimary = o.clusterWorker !== undefined && c.BRIDGE_ROLE === "api"; // the primary caches its answer
+    sender = traceSender(askPrimary ? own : cacheReadiness(own, now), tracing?.tracer);
     if (c.DELIVERY_MODE === "outbox") {
       // The connection that delivers runs the SQLite WAL checkpoints: the outbox thread's, or in a
       // cluster the primary's. Accepting connections then never copy the WAL into the database.
@@ -192,7 +202,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
       }
     }
   };
-  const running = { emulatorUrl, connectionString: c.embeddedEmulator ? connectionString : undefined, store, worker, outboxThread, logger, metrics };
+  const running = { emulatorUrl, connectionString: c.embeddedEmulator ? connectionString : undefined, store, worker, outboxThread, logger, metrics, checkStrategyReady: () => strategy.checkReady() };
   if (o.serveHttp === false) {
     worker?.start();
     let closing: Promise<void> | undefined;

@@ -12,7 +12,10 @@ export type ClusterMessage =
   | { gnb: "rate-limit"; id: number; op: "init"; windowMs: number }
   | { gnb: "rate-limit"; id: number; op: "increment" | "decrement" | "resetKey"; key: string }
   /** totalHits and resetTime (epoch ms) after an increment; nothing for the other operations. */
-  | { gnb: "rate-limit-result"; id: number; totalHits?: number; resetTimeMs?: number };
+  | { gnb: "rate-limit-result"; id: number; totalHits?: number; resetTimeMs?: number }
+  /** Readiness of Notification Hubs, checked by the primary's NH client for every API process. */
+  | { gnb: "hub-ready-request"; id: number }
+  | { gnb: "hub-ready-response"; id: number; error?: string };
 
 export function isClusterMessage(m: unknown): m is ClusterMessage {
   return typeof m === "object" && m !== null && typeof (m as { gnb?: unknown }).gnb === "string" && typeof (m as { id?: unknown }).id === "number";

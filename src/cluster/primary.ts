@@ -4,6 +4,7 @@ import { startBridge, type RunningBridge } from "../bridge.js";
 import type { Config } from "../config.js";
 import { answerMetricsRequests } from "./merged-metrics.js";
 import { serveClusterRateLimits } from "./rate-limits.js";
+import { isClusterMessage } from "./messages.js";
 
 /** How long the API processes get to start listening. */
 const START_DEADLINE_MS = 30_000;
@@ -54,6 +55,7 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
   const core = await startBridge(c, { serveHttp: false });
   const { logger } = core;
   const stopRateLimits = serveClusterRateLimits();
+  const stopReadiness = answerHubReadiness(core.checkStrategyReady);
   const live = new Map<number, { worker: Worker; startedAt: number }>();
   const stopMerging = answerMetricsRequests(core.metrics, () => [...live.values()].map((p) => p.worker));
   const env = apiProcessEnv(c, core);
@@ -99,6 +101,7 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
       const exits = await stopAll([...live.values()].map((p) => p.worker), c.SHUTDOWN_TIMEOUT_MS - 1000, logger);
       stopMerging();
       stopRateLimits();
+      stopReadiness();
       await core.shutdown();
       // Ended by SIGTERM itself: a process still starting (a replacement) has no handler yet and served nothing.
       const failed = exits.filter((e) => e.code !== 0 && e.signal !== "SIGTERM").length;
@@ -158,4 +161,17 @@ async function stopAll(workers: Worker[], graceMs: number, logger: Logger): Prom
         }),
     ),
   );
+}
+
+/** Answers an API process's Notification Hubs readiness question with the primary's own check. */
+function answerHubReadiness(check: () => Promise<void>): () => void {
+  const onMessage = (from: Worker, m: unknown) => {
+    if (!isClusterMessage(m) || m.gnb !== "hub-ready-request") return;
+    check().then(
+      () => from.isConnected() && from.send({ gnb: "hub-ready-response", id: m.id }, () => undefined),
+      (e: unknown) => from.isConnected() && from.send({ gnb: "hub-ready-response", id: m.id, error: e instanceof Error ? e.message : String(e) }, () => undefined),
+    );
+  };
+  cluster.on("message", onMessage);
+  return () => cluster.off("message", onMessage);
 }

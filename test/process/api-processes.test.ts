@@ -162,6 +162,31 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
     expect(acceptedIds(results)).toHaveLength(10);
   });
 
+  it("answers /readyz from every API process with the primary's Notification Hubs check", { timeout: 60_000 }, async () => {
+    const { createServer } = await import("node:net");
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const deadPort = (closed.address() as { port: number }).port;
+    await new Promise((resolve) => closed.close(resolve)); // nothing listens there now
+    const deadHub = `Endpoint=http://127.0.0.1:${deadPort}/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=${Buffer.alloc(32, 7).toString("base64")}`;
+    const bridge = await spawnBridge({ ...baseBridgeEnv(deadHub, makeSqliteUrl()), API_PROCESSES: "2" });
+    bridges.push(bridge);
+    await waitFor("both API processes' start lines", () => apiPids(bridge).length === 2);
+    const answeredBy = new Set<unknown>();
+    for (let probe = 0; probe < 6; probe++) {
+      const res = await fetch(`${bridge.url}/readyz`, { headers: { connection: "close" } });
+      const body = (await res.json()) as { status: string; checks: Record<string, string> };
+      expect(res.status).toBe(503);
+      expect(body.checks.store).toBe("ok");
+      expect(body.checks["notification-hubs"]).toMatch(/ECONNREFUSED|connect|unreachable|network/i);
+    }
+    for (const l of bridge.lines()) if (l.msg === "request" && l.route === "/readyz") answeredBy.add(l.apiProcess);
+    expect([...answeredBy].sort()).toEqual([1, 2]);
+    // Accepting does not wait for NH: the outbox keeps what it accepted.
+    const results = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 4, concurrency: 2, tag: "nh-down" });
+    expect(acceptedIds(results)).toHaveLength(4);
+  });
+
   it("keeps one rate limit per caller for the whole cluster, not one per process", { timeout: 60_000 }, async () => {
     const { bridge } = await startCluster({ RATE_LIMIT_PER_MINUTE: "10" });
     // Many lanes, so increments from both processes reach the primary at the same moment.
