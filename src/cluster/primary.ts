@@ -66,6 +66,7 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
   const fork = (): Worker => {
     const worker = cluster.fork(env);
     live.set(worker.id, { worker, startedAt: Date.now() });
+    core.metrics.apiProcesses.set(live.size);
     // A message to a process that has just died fails asynchronously (EPIPE, ERR_IPC_CHANNEL_CLOSED);
     // unhandled, that 'error' would take the primary, and with it every API process, down.
     worker.on("error", (err) => logger.warn({ apiProcess: worker.id, err }, "message to an API process failed"));
@@ -74,7 +75,9 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
   cluster.on("exit", (worker, code, signal) => {
     const entry = live.get(worker.id);
     live.delete(worker.id);
+    core.metrics.apiProcesses.set(live.size);
     if (stopping || !entry) return;
+    core.metrics.apiProcessRestarts.inc();
     const ranMs = Date.now() - entry.startedAt;
     restartDelayMs = ranMs >= HEALTHY_AFTER_MS ? 0 : Math.min(MAX_RESTART_DELAY_MS, Math.max(250, restartDelayMs * 2));
     logger.error({ apiProcess: worker.id, pid: worker.process.pid, code, signal, restartInMs: restartDelayMs }, "API process exited; starting another");

@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { RequestHandler } from "express";
 import { createOutboxMetrics, type OutboxMetrics, type OutboxStats } from "./outbox-gauges.js";
 import { resolveRouteLabel, trackMatchedRoute } from "./route-label.js";
@@ -15,6 +15,10 @@ export interface BridgeMetrics extends OutboxMetrics {
   hubCallDuration: Histogram<"platform" | "outcome">;
   /** Responses from Notification Hubs by HTTP status ('none' when no response arrived). */
   hubResponses: Counter<"platform" | "status">;
+  /** API processes running under a cluster primary (API_PROCESSES > 1); 0 otherwise. */
+  apiProcesses: Gauge;
+  /** API processes that exited unexpectedly and were replaced. */
+  apiProcessRestarts: Counter;
 }
 
 export interface CreateMetricsOptions {
@@ -82,6 +86,16 @@ export function createMetrics(o: CreateMetricsOptions = {}): BridgeMetrics {
       name: `${prefix}hub_responses_total`,
       help: "Responses from Notification Hubs by HTTP status ('none' = no response: network error or timeout)",
       labelNames: ["platform", "status"] as const,
+      registers,
+    }),
+    apiProcesses: new Gauge({
+      name: `${prefix}api_processes`,
+      help: "API processes running under this bridge's cluster primary (API_PROCESSES > 1); 0 for a single process",
+      registers,
+    }),
+    apiProcessRestarts: new Counter({
+      name: `${prefix}api_process_restarts_total`,
+      help: "API processes that exited unexpectedly and were replaced by the cluster primary",
       registers,
     }),
     ...createOutboxMetrics({ registry, prefix, outboxStats: o.outboxStats, timeoutMs: o.outboxStatsTimeoutMs ?? 2000 }),

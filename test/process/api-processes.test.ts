@@ -103,6 +103,8 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
     expect(after.filter((r) => r.kind !== "accepted")).toEqual([]);
     // The dead process's requests seen at the last scrape stay in the sum: the counter never falls.
     expect(await counted()).toBeGreaterThanOrEqual(20 + 30);
+    const text = await (await fetch(`${bridge.url}/metrics`, { headers: { connection: "close" } })).text();
+    expect(text.split("\n").filter((l) => /^gnb_api_process(es|_restarts_total) /.test(l)).sort()).toEqual(["gnb_api_process_restarts_total 1", "gnb_api_processes 2"]);
     expect(acceptedIds(during).length).toBeGreaterThanOrEqual(30);
   });
 
