@@ -153,7 +153,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     if (c.DELIVERY_MODE === "outbox") {
       // The connection that delivers runs the SQLite WAL checkpoints: the outbox thread's, or in a
       // cluster the primary's. Accepting connections then never copy the WAL into the database.
-      store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread && !o.clusterWorker });
+      store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread && !o.clusterWorker, outboxOnly: c.BRIDGE_ROLE === "worker" });
       await store.migrate();
       closers.unshift(() => store!.close());
     }

@@ -12,13 +12,20 @@ export interface OpenStoreOptions {
    * never stalls on a checkpoint's writes and fsync. Default true.
    */
   walCheckpoints?: boolean;
+  /**
+   * The connection only claims deliveries and records their outcomes (the outbox thread, a
+   * BRIDGE_ROLE=worker process). PostgreSQL then commits without waiting for the WAL flush: a
+   * database crash can lose the last few claims and outcomes, and losing them only means those
+   * deliveries are claimed and sent again (delivery is at least once). Accepts never run on it.
+   */
+  outboxOnly?: boolean;
 }
 
 export async function openStore(databaseUrl: string, o: OpenStoreOptions = {}): Promise<Store> {
   // Each backend's driver is loaded only when that backend is used.
   if (/^postgres(ql)?:\/\//i.test(databaseUrl)) {
     const { PostgresStore } = await import("./postgres/postgres-store.js");
-    return new PostgresStore({ connectionString: databaseUrl });
+    return new PostgresStore({ connectionString: databaseUrl, synchronousCommit: o.outboxOnly ? false : undefined });
   }
   if (databaseUrl.startsWith("sqlite:")) {
     const { SqliteStore } = await import("./sqlite/sqlite-store.js");

@@ -43,6 +43,19 @@ describe.skipIf(!reachable)("PostgresStore", () => {
     }
   });
 
+  it("commits without waiting for the WAL flush only on an outbox-only connection", async () => {
+    const setting = async (store: unknown) =>
+      ((await (store as { pool: { query(sql: string): Promise<{ rows: Array<{ synchronous_commit: string }> }> } }).pool.query("SHOW synchronous_commit")).rows[0].synchronous_commit);
+    const outbox = await openStore(PG_URL, { outboxOnly: true });
+    const accepting = await openStore(PG_URL);
+    try {
+      expect(await setting(outbox)).toBe("off");
+      expect(await setting(accepting)).toBe("on");
+    } finally {
+      await Promise.all([outbox.close(), accepting.close()]);
+    }
+  });
+
   it("rejects an unsafe schema name", () => {
     expect(() => new PostgresStore({ connectionString: PG_URL, schema: "x; DROP TABLE y" })).toThrow(/schema name/);
   });

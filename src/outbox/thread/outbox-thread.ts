@@ -44,7 +44,7 @@ const report = (e: AttemptEvent) => {
 
 try {
   const tracing = await loadTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
-  const store = await openStore(c.DATABASE_URL);
+  const store = await openStore(c.DATABASE_URL, { outboxOnly: true });
   const client = createHubClient({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp: endpointIsHttp(connectionString) });
   const sender = traceSender(createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now }), tracing?.tracer);
   const worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt: report });

@@ -21,6 +21,11 @@ export interface PostgresStoreOptions {
   /** Schema to use (created by migrate()); tests give each test its own. */
   schema?: string;
   maxConnections?: number;
+  /**
+   * false: commits do not wait for the WAL flush (synchronous_commit=off). Only for a connection
+   * that claims and records outcomes (see OpenStoreOptions.outboxOnly), never for accepts.
+   */
+  synchronousCommit?: boolean;
 }
 
 /** PostgreSQL backend over a pg.Pool; claims with FOR UPDATE SKIP LOCKED so many workers share the outbox. */
@@ -40,7 +45,7 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool({
       connectionString: o.connectionString,
       max: o.maxConnections ?? 10,
-      options: o.schema ? `-c search_path=${o.schema}` : undefined,
+      options: [o.schema ? `-c search_path=${o.schema}` : "", o.synchronousCommit === false ? "-c synchronous_commit=off" : ""].join(" ").trim() || undefined,
     });
     this.pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects
     this.outcomes = new PostgresOutcomeWriter(this.pool, UNFINISHED);
