@@ -28,7 +28,10 @@ describe("a bridge forked by another node:cluster supervisor (pm2's cluster mode
         out += c.toString("utf8");
         const line = out.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>)
           .find((l) => l.msg === "bridge listening" || l.msg === "API process listening");
-        if (line) (clearTimeout(timer), resolve(line));
+        if (line) {
+          clearTimeout(timer);
+          resolve(line);
+        }
       });
     });
     expect(listening.msg).toBe("bridge listening");
