@@ -143,13 +143,13 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   } else {
     const cs = connectionString ?? "";
     // With the outbox elsewhere (its thread, or a cluster's primary) this loop sends nothing and loads no SDK.
+    const primary = c.BRIDGE_ROLE === "api" ? o.clusterWorker : undefined;
     const own = c.outboxOnThread
       ? senderOnOutboxThread(() => outboxThread)
-      : o.clusterWorker !== undefined && c.BRIDGE_ROLE === "api"
-        ? { send: () => Promise.reject(new Error("sends run in the cluster's primary")), checkReady: o.clusterWorker.hubReady }
+      : primary
+        ? { send: () => Promise.reject(new Error("sends run in the cluster's primary")), checkReady: primary.hubReady }
         : await buildHubSender(c, cs, now, closers);
-    const askPrimary = o.clusterWorker !== undefined && c.BRIDGE_ROLE === "api"; // the primary caches its answer
-    sender = traceSender(askPrimary ? own : cacheReadiness(own, now), tracing?.tracer);
+    sender = traceSender(primary ? own : cacheReadiness(own, now), tracing?.tracer); // the primary caches its own answer
     if (c.DELIVERY_MODE === "outbox") {
       // The connection that delivers runs the SQLite WAL checkpoints: the outbox thread's, or in a
       // cluster the primary's. Accepting connections then never copy the WAL into the database.

@@ -1,5 +1,6 @@
 import type { ClusterWorkerLink } from "../bridge.js";
 import type { BridgeMetrics } from "../observability/metrics.js";
+import { askPrimary } from "./ask-primary.js";
 import { isClusterMessage, type ClusterMessage } from "./messages.js";
 import { ClusterRateLimitStore } from "./rate-limits.js";
 
@@ -10,18 +11,12 @@ const READY_WAIT_MS = 5000;
 
 /** The API process's side of the cluster link (run only in a cluster worker, which has an IPC channel). */
 export function createApiProcessLink(): ClusterWorkerLink & { serveCollection(own: BridgeMetrics): void } {
-  const send = (m: ClusterMessage) => process.send?.(m);
-  const waiting = new Map<number, (text: string) => void>();
-  const readiness = new Map<number, (error: string | undefined) => void>();
   let own: BridgeMetrics | undefined;
-  let nextId = 1;
 
+  // The primary gathering every process's registry for a scrape.
   process.on("message", (m: unknown) => {
-    if (!isClusterMessage(m)) return;
-    if (m.gnb === "metrics-response") waiting.get(m.id)?.(m.text);
-    else if (m.gnb === "hub-ready-response") readiness.get(m.id)?.(m.error);
-    else if (m.gnb === "metrics-collect" && own)
-      void own.registry.getMetricsAsJSON().then((metrics) => send({ gnb: "metrics-collected", id: m.id, metrics }));
+    if (isClusterMessage(m) && m.gnb === "metrics-collect" && own)
+      void own.registry.getMetricsAsJSON().then((metrics) => process.send?.({ gnb: "metrics-collected", id: m.id, metrics } satisfies ClusterMessage));
   });
 
   return {
@@ -29,36 +24,15 @@ export function createApiProcessLink(): ClusterWorkerLink & { serveCollection(ow
     serveCollection(metrics) {
       own = metrics;
     },
-    hubReady() {
-      const id = nextId++;
-      return new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          readiness.delete(id);
-          reject(new Error("the cluster primary did not answer the Notification Hubs readiness check"));
-        }, READY_WAIT_MS);
-        readiness.set(id, (error) => {
-          clearTimeout(timer);
-          readiness.delete(id);
-          if (error === undefined) resolve();
-          else reject(new Error(error));
-        });
-        send({ gnb: "hub-ready-request", id });
-      });
+    async hubReady() {
+      const reply = await askPrimary({ gnb: "hub-ready-request" }, READY_WAIT_MS);
+      if (reply?.gnb !== "hub-ready-response") throw new Error("the cluster primary did not answer the Notification Hubs readiness check");
+      if (reply.error !== undefined) throw new Error(reply.error);
     },
-    clusterMetrics(fallback) {
-      const id = nextId++;
-      return new Promise<string>((resolve) => {
-        const timer = setTimeout(() => {
-          waiting.delete(id);
-          resolve(fallback.registry.metrics()); // the primary is gone or stuck: this process's view is better than none
-        }, METRICS_WAIT_MS);
-        waiting.set(id, (text) => {
-          clearTimeout(timer);
-          waiting.delete(id);
-          resolve(text);
-        });
-        send({ gnb: "metrics-request", id });
-      });
+    async clusterMetrics(fallback) {
+      const reply = await askPrimary({ gnb: "metrics-request" }, METRICS_WAIT_MS);
+      // The primary is gone or stuck: this process's view is better than none.
+      return reply?.gnb === "metrics-response" ? reply.text : fallback.registry.metrics();
     },
   };
 }

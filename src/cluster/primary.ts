@@ -17,8 +17,6 @@ export interface RunningCluster {
   emulatorUrl?: string;
   connectionString?: string;
   logger: Logger;
-  /** The live API processes. */
-  apiProcesses(): Worker[];
   /** Graceful: each API process drains its requests, then the outbox, the store and the emulator stop. */
   shutdown(): Promise<void>;
 }
@@ -90,7 +88,6 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
   try {
     port = await startAll(c.API_PROCESSES, fork, () => (stopping = true));
   } catch (e) {
-    stopping = true;
     for (const { worker } of live.values()) worker.process.kill("SIGKILL");
     await core.shutdown();
     throw e;
@@ -116,7 +113,6 @@ export async function startClusterPrimary(c: Config): Promise<RunningCluster> {
     emulatorUrl: core.emulatorUrl,
     connectionString: core.connectionString,
     logger,
-    apiProcesses: () => [...live.values()].map((p) => p.worker),
     shutdown,
   };
 }

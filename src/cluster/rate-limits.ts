@@ -1,5 +1,6 @@
 import cluster, { type Worker } from "node:cluster";
 import { MemoryStore, type IncrementResponse, type Options, type Store } from "express-rate-limit";
+import { askPrimary } from "./ask-primary.js";
 import { isClusterMessage, type ClusterMessage } from "./messages.js";
 
 /** How long an API process waits for the primary's count before the limiter lets the request through. */
@@ -51,14 +52,6 @@ export function serveClusterRateLimits(): () => void {
 export class ClusterRateLimitStore implements Store {
   readonly localKeys = false;
   readonly prefix = "gnb:";
-  private readonly waiting = new Map<number, (m: Extract<ClusterMessage, { gnb: "rate-limit-result" }>) => void>();
-  private nextId = 1;
-
-  constructor() {
-    process.on("message", (m: unknown) => {
-      if (isClusterMessage(m) && m.gnb === "rate-limit-result") this.waiting.get(m.id)?.(m);
-    });
-  }
 
   init(options: Options): void {
     void this.ask({ op: "init", windowMs: options.windowMs }).catch(() => undefined);
@@ -77,19 +70,10 @@ export class ClusterRateLimitStore implements Store {
     await this.ask({ op: "resetKey", key });
   }
 
-  private ask(m: { op: "init"; windowMs: number } | { op: "increment" | "decrement" | "resetKey"; key: string }) {
-    const id = this.nextId++;
-    return new Promise<Extract<ClusterMessage, { gnb: "rate-limit-result" }>>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new Error(`the cluster primary did not answer a rate-limit ${m.op} within ${ANSWER_WAIT_MS} ms`));
-      }, ANSWER_WAIT_MS);
-      this.waiting.set(id, (reply) => {
-        clearTimeout(timer);
-        this.waiting.delete(id);
-        resolve(reply);
-      });
-      process.send?.({ gnb: "rate-limit", id, ...m } as ClusterMessage);
-    });
+  /** Rejects when the primary does not answer in time: the limiter then lets the request through. */
+  private async ask(m: { op: "init"; windowMs: number } | { op: "increment" | "decrement" | "resetKey"; key: string }) {
+    const reply = await askPrimary({ gnb: "rate-limit", ...m }, ANSWER_WAIT_MS);
+    if (reply?.gnb !== "rate-limit-result") throw new Error(`the cluster primary did not answer a rate-limit ${m.op} within ${ANSWER_WAIT_MS} ms`);
+    return reply;
   }
 }

@@ -42,6 +42,23 @@ async function waitFor(what: string, test: () => boolean, deadlineMs = 15_000): 
   }
 }
 
+/** A load of up to `total` POSTs for cluster-user that calls `act` once, when `afterAccepted` have been answered 201. */
+function loadActingOnce(bridge: BridgeProcess, o: { tag: string; total: number; afterAccepted: number; act: () => void }) {
+  let acted = false;
+  return runLoad({
+    urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: o.total, concurrency: 8, tag: o.tag,
+    onResult: (_r, counts) => {
+      if (counts.accepted >= o.afterAccepted && !acted) {
+        acted = true;
+        o.act();
+      }
+    },
+  });
+}
+
+/** GET /metrics on a fresh connection, so each scrape may land on either API process. */
+const scrape = async (bridge: BridgeProcess): Promise<string> => (await fetch(`${bridge.url}/metrics`, { headers: { connection: "close" } })).text();
+
 /** Sums every sample of a counter whose labels include all of `labels`. */
 function sumSamples(metricsText: string, name: string, labels: Record<string, string>): number {
   return metricsText
@@ -65,8 +82,8 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
 
     // Whichever process answers the scrape, it reports every process's requests and the primary's deliveries.
     const sent = (await listAllDeliveries(bridge.url, "sent")).length;
-    for (let scrape = 0; scrape < 4; scrape++) {
-      const text = await (await fetch(`${bridge.url}/metrics`, { headers: { connection: "close" } })).text();
+    for (let n = 0; n < 4; n++) {
+      const text = await scrape(bridge);
       expect(sumSamples(text, "gnb_http_requests_total", { route: "/beta/me/notifications", status: "201" })).toBe(60);
       expect(sumSamples(text, "gnb_deliveries_total", { outcome: "sent" })).toBe(sent);
       // The outbox gauges come from the primary alone: one sample per state, not one per process.
@@ -80,19 +97,10 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
     const [victim, survivor] = apiPids(bridge);
     const before = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 20, concurrency: 4, tag: "before-crash" });
     expect(acceptedIds(before)).toHaveLength(20);
-    const counted = async () => sumSamples(await (await fetch(`${bridge.url}/metrics`, { headers: { connection: "close" } })).text(), "gnb_http_requests_total", { route: "/beta/me/notifications", status: "201" });
+    const counted = async () => sumSamples(await scrape(bridge), "gnb_http_requests_total", { route: "/beta/me/notifications", status: "201" });
     expect(await counted()).toBe(20);
 
-    let killed = false;
-    const during = await runLoad({
-      urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 200, concurrency: 8, tag: "during-crash",
-      onResult: (_r, counts) => {
-        if (counts.accepted >= 30 && !killed) {
-          killed = true;
-          process.kill(victim, "SIGKILL");
-        }
-      },
-    });
+    const during = await loadActingOnce(bridge, { tag: "during-crash", total: 200, afterAccepted: 30, act: () => process.kill(victim, "SIGKILL") });
     await waitFor("a replacement API process", () => apiPids(bridge).length === 3);
     const replacement = apiPids(bridge)[2];
     expect(replacement).not.toBe(victim);
@@ -103,7 +111,7 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
     expect(after.filter((r) => r.kind !== "accepted")).toEqual([]);
     // The dead process's requests seen at the last scrape stay in the sum: the counter never falls.
     expect(await counted()).toBeGreaterThanOrEqual(20 + 30);
-    const text = await (await fetch(`${bridge.url}/metrics`, { headers: { connection: "close" } })).text();
+    const text = await scrape(bridge);
     expect(text.split("\n").filter((l) => /^gnb_api_process(es|_restarts_total) /.test(l)).sort()).toEqual(["gnb_api_process_restarts_total 1", "gnb_api_processes 2"]);
     expect(acceptedIds(during).length).toBeGreaterThanOrEqual(30);
   });
@@ -111,16 +119,7 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
   it("drains every API process on SIGTERM, exits 0 and leaves no process behind", { timeout: 60_000 }, async () => {
     const { bridge, env } = await startCluster({ SHUTDOWN_TIMEOUT_MS: "5000" });
     const pids = apiPids(bridge);
-    let signalled = false;
-    const results = await runLoad({
-      urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 1000, concurrency: 8, tag: "cluster-drain",
-      onResult: (_r, counts) => {
-        if (counts.accepted >= 40 && !signalled) {
-          signalled = true;
-          bridge.child.kill("SIGTERM");
-        }
-      },
-    });
+    const results = await loadActingOnce(bridge, { tag: "cluster-drain", total: 1000, afterAccepted: 40, act: () => bridge.child.kill("SIGTERM") });
     expect(await bridge.exited).toEqual({ code: 0, signal: null });
     expect(pids.filter(isAlive)).toEqual([]);
     expect(bridge.lines().filter((l) => l.msg === "shutdown complete").map((l) => l.apiProcess ?? "primary").sort()).toEqual([1, 2, "primary"]);
@@ -134,16 +133,7 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
     // A short lease: the killed primary's claims are taken over soon after the restart.
     const { bridge, env } = await startCluster({ OUTBOX_LEASE_MS: "2000" });
     const pids = apiPids(bridge);
-    let killed = false;
-    const results = await runLoad({
-      urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 1000, concurrency: 8, tag: "primary-kill",
-      onResult: (_r, counts) => {
-        if (counts.accepted >= 40 && !killed) {
-          killed = true;
-          bridge.child.kill("SIGKILL");
-        }
-      },
-    });
+    const results = await loadActingOnce(bridge, { tag: "primary-kill", total: 1000, afterAccepted: 40, act: () => bridge.child.kill("SIGKILL") });
     await bridge.exited;
     // An API process whose primary is gone exits on its own (node:cluster), so no orphan keeps serving.
     await waitFor("the API processes to exit", () => pids.every((p) => !isAlive(p)), 5000);
