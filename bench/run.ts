@@ -58,7 +58,7 @@ try {
   log(`floor (a): bare node:http, ${connections} connections, ${durations.maxS} s`);
   const bare = await runBareFloor({ connections, durationS: durations.maxS, warmS: durations.warmS, fixedRate, fixedS: durations.fixedS });
   log(`floor (c): bare Express, ${connections} connections, ${durations.maxS} s`);
-  const expressFloor = await runExpressFloor({ connections, durationS: durations.maxS, warmS: durations.warmS });
+  const expressFloor = await runExpressFloor({ connections, durationS: durations.maxS, warmS: durations.warmS, fixedRate, fixedS: durations.fixedS });
   log(`floor (b): SDK sender, 32 in flight, 5 s`);
   const sdk = await runSdkFloor({ connectionString: sinkConnectionString, durationS: 5, concurrency: 32 });
 

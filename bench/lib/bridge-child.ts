@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { freePort, spawnTs, waitForHttp, type Child } from "./children.js";
 import { startScriptNodeFlags } from "./start-flags.js";
 import { createBenchDatabase } from "./postgres-db.js";
-import { readTreeCpuMs, sampleMemory } from "./proc-stats.js";
+import { readThreadCpuMs, readTreeCpuMs, sampleMemory, type ThreadCpuMs } from "./proc-stats.js";
 
 export type Backend = "sqlite" | "postgres";
 
@@ -27,6 +27,8 @@ export interface BridgeChild {
   pid: number;
   /** CPU (user + system, ms) used so far by every process of this bridge (API processes included). */
   cpuMs(): number;
+  /** The same CPU by role of thread: main loops, outbox thread, other threads (see readThreadCpuMs). */
+  threadCpuMs(): ThreadCpuMs;
   /** Stops the bridge (SIGTERM, graceful), removes its database; resolves with peak RSS in MB (all its processes, see sampleMemory). */
   stop(): Promise<number>;
 }
@@ -83,6 +85,9 @@ export async function startBridgeChild(o: BridgeChildOptions): Promise<BridgeChi
       url,
       pid: child.pid,
       cpuMs: () => children.reduce((sum, c) => sum + readTreeCpuMs(c.pid), 0),
+      threadCpuMs: () => children.map((c) => readThreadCpuMs(c.pid)).reduce((a, b) => ({
+        mainLoops: a.mainLoops + b.mainLoops, outboxThread: a.outboxThread + b.outboxThread, otherThreads: a.otherThreads + b.otherThreads,
+      })),
       async stop() {
         const peak = Math.max(...memory.map((m) => m.stop()));
         for (const c of children) await c.stop(15_000);

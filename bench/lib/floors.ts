@@ -6,9 +6,22 @@ import { readCpuMs, sampleMemory } from "./proc-stats.js";
 export type BareFloor = LoadResult & {
   peakRssMb: number;
   cpuMsPerRequest: number;
-  /** Latency of the same server under scenario 2's paced load. */
-  paced: { p50Ms: number; p99Ms: number };
+  /** The same server under scenario 2's paced load. */
+  paced: PacedFloor;
 };
+
+/** A floor under scenario 2's paced load: latency, and CPU per request (higher than at full speed: fewer requests share each wake-up). */
+export interface PacedFloor {
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsPerRequest: number;
+}
+
+async function runPacedFloor(pid: number, url: string, o: { fixedRate: number; fixedS: number }, runTag: string): Promise<PacedFloor> {
+  const cpu0 = readCpuMs(pid);
+  const paced = await runPacedLoad({ url, rate: o.fixedRate, durationS: o.fixedS, runTag });
+  return { p50Ms: paced.p50Ms, p99Ms: paced.p99Ms, cpuMsPerRequest: (readCpuMs(pid) - cpu0) / paced.ok };
+}
 
 /** Floor (a): the same load against a bare node:http server in a child process. */
 export async function runBareFloor(o: { connections: number; durationS: number; warmS: number; fixedRate: number; fixedS: number }): Promise<BareFloor> {
@@ -20,8 +33,8 @@ export async function runBareFloor(o: { connections: number; durationS: number; 
     const cpu0 = readCpuMs(child.pid);
     const load = await runLoad({ url, connections: o.connections, durationS: o.durationS, runTag: "bare" });
     const cpuMsPerRequest = (readCpuMs(child.pid) - cpu0) / load.ok;
-    const paced = await runPacedLoad({ url, rate: o.fixedRate, durationS: o.fixedS, runTag: "bare-paced" });
-    return { ...load, peakRssMb: memory.stop(), cpuMsPerRequest, paced: { p50Ms: paced.p50Ms, p99Ms: paced.p99Ms } };
+    const paced = await runPacedFloor(child.pid, url, o, "bare-paced");
+    return { ...load, peakRssMb: memory.stop(), cpuMsPerRequest, paced };
   } finally {
     await child.stop();
   }
@@ -30,17 +43,20 @@ export async function runBareFloor(o: { connections: number; durationS: number; 
 export interface ExpressFloor {
   acceptedPerSec: number;
   cpuMsPerRequest: number;
+  paced: PacedFloor;
 }
 
 /** Floor (c): the same load against Express with a JSON body parser and one route, nothing more. */
-export async function runExpressFloor(o: { connections: number; durationS: number; warmS: number }): Promise<ExpressFloor> {
+export async function runExpressFloor(o: { connections: number; durationS: number; warmS: number; fixedRate: number; fixedS: number }): Promise<ExpressFloor> {
   const child = spawnTs("bench/children/bare-express.ts", {});
   try {
     const url = `http://127.0.0.1:${await child.line("READY ", 20_000)}`;
     await runLoad({ url, connections: o.connections, durationS: o.warmS, runTag: "express-warm" });
     const cpu0 = readCpuMs(child.pid);
     const load = await runLoad({ url, connections: o.connections, durationS: o.durationS, runTag: "express" });
-    return { acceptedPerSec: load.acceptedPerSec, cpuMsPerRequest: (readCpuMs(child.pid) - cpu0) / load.ok };
+    const cpuMsPerRequest = (readCpuMs(child.pid) - cpu0) / load.ok;
+    const paced = await runPacedFloor(child.pid, url, o, "express-paced");
+    return { acceptedPerSec: load.acceptedPerSec, cpuMsPerRequest, paced };
   } finally {
     await child.stop();
   }

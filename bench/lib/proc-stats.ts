@@ -75,6 +75,47 @@ export function readTreeCpuMs(pid: number): number {
   return processTree(pid).reduce((sum, p) => sum + (readCpuMs(p) || 0), 0);
 }
 
+/** CPU (ms) so far of a process tree's threads, by role: see readThreadCpuMs. */
+export interface ThreadCpuMs {
+  /** Each process's main thread: the event loops that accept (and, in a cluster primary, little else). */
+  mainLoops: number;
+  /** Threads running at a lowered priority: the outbox thread sets nice 10 (src/outbox/thread/outbox-thread.ts). */
+  outboxThread: number;
+  /** Everything else: V8's GC and compiler helpers, libuv's pool. */
+  otherThreads: number;
+}
+
+/**
+ * CPU (ms) used so far by the threads of a process tree, by role, from /proc/<pid>/task/<tid>/stat.
+ * The main thread's id is its process's; the outbox thread is the one with a positive nice value
+ * (where setting it was refused, its CPU counts as "other").
+ */
+export function readThreadCpuMs(pid: number): ThreadCpuMs {
+  const out: ThreadCpuMs = { mainLoops: 0, outboxThread: 0, otherThreads: 0 };
+  for (const p of processTree(pid)) {
+    let tids: string[];
+    try {
+      tids = readdirSync(`/proc/${p}/task`);
+    } catch {
+      continue; // exited meanwhile
+    }
+    for (const tid of tids) {
+      try {
+        const stat = readFileSync(`/proc/${p}/task/${tid}/stat`, "utf8");
+        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        // fields[16] is field 19 (nice); utime and stime as in readCpuMs.
+        const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+        if (Number(tid) === p) out.mainLoops += ms;
+        else if (Number(fields[16]) > 0) out.outboxThread += ms;
+        else out.otherThreads += ms;
+      } catch {
+        // the thread ended meanwhile
+      }
+    }
+  }
+  return out;
+}
+
 /** CPU (ms) used so far by every process named `comm` (e.g. the PostgreSQL server's backends). */
 export function readCpuMsOfCommand(comm: string): number {
   let total = 0;

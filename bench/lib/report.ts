@@ -1,5 +1,6 @@
 import type { Backend } from "./bridge-child.js";
 import type { BareFloor, ExpressFloor, SdkFloor } from "./floors.js";
+import type { ThreadCpuMs } from "./proc-stats.js";
 import type { FixedRateResult, MaxAcceptResult } from "./scenarios.js";
 
 export interface BenchResults {
@@ -30,6 +31,7 @@ export const TARGETS = { acceptedPerSec: 3000, ofBare: 0.5, p99AtFixedMs: 20, pe
 const int = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a");
 const ms = (n: number): string => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : Math.round(n)} ms` : "n/a");
 const cpu = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)} ms` : "n/a");
+const threadSplit = (t: ThreadCpuMs): string => [t.mainLoops, t.outboxThread, t.otherThreads].map((n) => n.toFixed(2)).join(" / ");
 const mark = (ok: boolean): string => (ok ? "✅" : "❌");
 
 export function checkTargets(r: BenchResults, x: BenchColumn): Array<{ name: string; ok: boolean }> {
@@ -59,6 +61,8 @@ export function formatTable(r: BenchResults): string {
     ["outbox pending start → end (max)", cell((x) => `${int(x.fixed.backlogStart)} → ${int(x.fixed.backlogEnd)} (${int(x.fixed.backlogMax)})`), "not growing"],
     ["oldest due at end / drained after load", cell((x) => `${x.fixed.oldestDueAgeEndS.toFixed(1)} s / ${x.fixed.drainAfterS === undefined ? "> 10 s" : `${x.fixed.drainAfterS.toFixed(1)} s`}`), ""],
     ["bridge CPU at 1,000/s (cores)", cell((x) => x.fixed.cpuCores.toFixed(2)), "of 2"],
+    ["… main loops / outbox thread / other threads", cell((x) => threadSplit(x.fixed.cpuCoresByThread)), "other: GC, libuv"],
+    ["… main-loop CPU per accept at 1,000/s", cell((x) => cpu((x.fixed.cpuCoresByThread.mainLoops * 1000) / x.fixed.load.acceptedPerSec)), `bare ${cpu(r.bare.paced.cpuMsPerRequest)}, Express ${cpu(r.express.paced.cpuMsPerRequest)}`],
     ["PostgreSQL server CPU at 1,000/s (cores)", cell((x) => (x.fixed.dbCpuCores === undefined ? "–" : x.fixed.dbCpuCores.toFixed(2))), "same 2 cores"],
     ["outbox keeps pace", cell((x) => (x.fixed.keepsPace ? "yes" : "no")), "yes"],
     ["peak RSS, all processes: max / 1,000/s runs", cell((x) => `${int(x.max.peakRssMb)} / ${int(x.fixed.peakRssMb)} MB`), `< ${TARGETS.peakRssMb} MB`],
@@ -74,9 +78,9 @@ export function formatTable(r: BenchResults): string {
 
 export function formatFloors(r: BenchResults): string {
   return [
-    `- Floor (a), bare node:http answering 201 to the same body, same load: ${int(r.bare.acceptedPerSec)} req/s, p50 ${ms(r.bare.p50Ms)}, p99 ${ms(r.bare.p99Ms)}; paced like scenario 2: p50 ${ms(r.bare.paced.p50Ms)}, p99 ${ms(r.bare.paced.p99Ms)}; CPU ${cpu(r.bare.cpuMsPerRequest)}/request, peak RSS ${int(r.bare.peakRssMb)} MB.`,
+    `- Floor (a), bare node:http answering 201 to the same body, same load: ${int(r.bare.acceptedPerSec)} req/s, p50 ${ms(r.bare.p50Ms)}, p99 ${ms(r.bare.p99Ms)}; CPU ${cpu(r.bare.cpuMsPerRequest)}/request; paced like scenario 2: p50 ${ms(r.bare.paced.p50Ms)}, p99 ${ms(r.bare.paced.p99Ms)}, CPU ${cpu(r.bare.paced.cpuMsPerRequest)}/request; peak RSS ${int(r.bare.peakRssMb)} MB.`,
     `- Floor (b), @azure/notification-hubs client alone sending the same native payloads to the same sink (${r.sdk.concurrency} in flight): ${int(r.sdk.sendsPerSec)} sends/s, CPU ${cpu(r.sdk.cpuMsPerSend)}/send (${r.sdk.failed} failed).`,
-    `- Floor (c), Express 5 with \`express.json()\` and one route answering 201 (no helmet, validation or store), same load: ${int(r.express.acceptedPerSec)} req/s, CPU ${cpu(r.express.cpuMsPerRequest)}/request (${(r.express.acceptedPerSec / r.bare.acceptedPerSec).toFixed(2)} of bare node:http).`,
+    `- Floor (c), Express 5 with \`express.json()\` and one route answering 201 (no helmet, validation or store), same load: ${int(r.express.acceptedPerSec)} req/s, CPU ${cpu(r.express.cpuMsPerRequest)}/request (${(r.express.acceptedPerSec / r.bare.acceptedPerSec).toFixed(2)} of bare node:http); paced like scenario 2: p50 ${ms(r.express.paced.p50Ms)}, p99 ${ms(r.express.paced.p99Ms)}, CPU ${cpu(r.express.paced.cpuMsPerRequest)}/request.`,
   ].join("\n");
 }
 

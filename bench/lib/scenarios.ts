@@ -2,7 +2,7 @@ import { startBridgeChild, type Backend } from "./bridge-child.js";
 import { PLATFORMS_PER_REQUEST } from "./legacy-request.js";
 import { runLoad, type LoadResult } from "./load.js";
 import { runPacedLoad } from "./paced-load.js";
-import { readCpuMsOfCommand } from "./proc-stats.js";
+import { readCpuMsOfCommand, type ThreadCpuMs } from "./proc-stats.js";
 import { readSinkSends, sampleOutbox, startOutboxSampling, type OutboxSample } from "./probes.js";
 
 export interface BenchContext {
@@ -47,6 +47,8 @@ export interface FixedRateResult {
   keepsPace: boolean;
   /** Bridge CPU use during the run, in cores (1 = one core busy). */
   cpuCores: number;
+  /** The same by role of thread, in cores: where the CPU went (see readThreadCpuMs). */
+  cpuCoresByThread: ThreadCpuMs;
   /** PostgreSQL server CPU during the run, in cores (PostgreSQL backend only). */
   dbCpuCores?: number;
   peakRssMb: number;
@@ -105,9 +107,13 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
     const sampling = startOutboxSampling(bridge.url, c.sinkUrl, 1000);
     const before = await readSinkSends(c.sinkUrl);
     const cpu0 = bridge.cpuMs();
+    const threads0 = bridge.threadCpuMs();
     const db0 = backend === "postgres" ? readCpuMsOfCommand("postgres") : NaN;
     const load = await runPacedLoad({ url: bridge.url, rate: c.fixedRate, durationS: c.durations.fixedS, runTag: `${backend}-fixed` });
     const cpuCores = (bridge.cpuMs() - cpu0) / (load.seconds * 1000);
+    const threads1 = bridge.threadCpuMs();
+    const cores = (k: keyof ThreadCpuMs) => (threads1[k] - threads0[k]) / (load.seconds * 1000);
+    const cpuCoresByThread = { mainLoops: cores("mainLoops"), outboxThread: cores("outboxThread"), otherThreads: cores("otherThreads") };
     const dbCpuCores = backend === "postgres" ? (readCpuMsOfCommand("postgres") - db0) / (load.seconds * 1000) : undefined;
     const after = await readSinkSends(c.sinkUrl);
     const samples = await sampling.stop();
@@ -130,6 +136,7 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
       // second of work is queued at the end.
       keepsPace: deliveredPerSec >= 0.97 * offeredDeliveriesPerSec && backlogEnd <= offeredDeliveriesPerSec,
       cpuCores,
+      cpuCoresByThread,
       dbCpuCores,
       peakRssMb: await bridge.stop(),
       samples,
