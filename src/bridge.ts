@@ -232,6 +232,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   });
 
   const server: Server = createServer({ maxHeaderSize: c.MAX_HEADER_BYTES, requestTimeout: c.REQUEST_TIMEOUT_MS, headersTimeout: c.HEADERS_TIMEOUT_MS }, app);
+  server.keepAliveTimeout = c.KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(c.PORT, c.HOST, resolve);

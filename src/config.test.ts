@@ -90,6 +90,13 @@ describe("loadConfig", () => {
     expect(p.find((x) => x.startsWith("RATE_LIMIT_STATUS:"))).toContain("429 or 406");
   });
 
+  it("keeps idle connections for 65 s unless told otherwise, within 1 s to 1 hour", () => {
+    expect(loadConfig({}).KEEP_ALIVE_TIMEOUT_MS).toBe(65_000);
+    expect(loadConfig({ KEEP_ALIVE_TIMEOUT_MS: "120000" }).KEEP_ALIVE_TIMEOUT_MS).toBe(120_000);
+    expect(problemsOf({ KEEP_ALIVE_TIMEOUT_MS: "500" }).find((x) => x.startsWith("KEEP_ALIVE_TIMEOUT_MS:"))).toBeDefined();
+    expect(problemsOf({ KEEP_ALIVE_TIMEOUT_MS: "3600001" }).find((x) => x.startsWith("KEEP_ALIVE_TIMEOUT_MS:"))).toBeDefined();
+  });
+
   it("refuses deferred iOS fallback without the outbox", () => {
     expect(problemsOf({ DELIVERY_MODE: "direct", IOS_FALLBACK_MODE: "deferred" })[0]).toContain("outbox");
     expect(loadConfig({ DELIVERY_MODE: "direct" }).IOS_FALLBACK_MODE).toBe("immediate");

@@ -74,6 +74,9 @@ const schema = z.object({
   RATE_LIMIT_STATUS: z.coerce.number().pipe(z.union([z.literal(429), z.literal(406)], { message: "use 429 or 406" })).default(429),
   REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   HEADERS_TIMEOUT_MS: int(1000, 600_000).default(10_000),
+  // Node's own default (5 s) makes busy clients reconnect often, and behind a proxy with a longer
+  // idle timeout it races the proxy's reuse of the connection (docs/configuration.md).
+  KEEP_ALIVE_TIMEOUT_MS: int(1000, 3_600_000).default(65_000),
   MAX_HEADER_BYTES: int(1024, 1_048_576).default(16_384),
   MAX_URL_LENGTH: int(64, 65_536).default(2048),
   LOG_LEVEL: lower(["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const).default("info"),

@@ -15,12 +15,13 @@ export interface PacedFloor {
   p50Ms: number;
   p99Ms: number;
   cpuMsPerRequest: number;
+  connectionsOpened: number;
 }
 
 async function runPacedFloor(pid: number, url: string, o: { fixedRate: number; fixedS: number }, runTag: string): Promise<PacedFloor> {
   const cpu0 = readCpuMs(pid);
   const paced = await runPacedLoad({ url, rate: o.fixedRate, durationS: o.fixedS, runTag });
-  return { p50Ms: paced.p50Ms, p99Ms: paced.p99Ms, cpuMsPerRequest: (readCpuMs(pid) - cpu0) / paced.ok };
+  return { p50Ms: paced.p50Ms, p99Ms: paced.p99Ms, cpuMsPerRequest: (readCpuMs(pid) - cpu0) / paced.ok, connectionsOpened: paced.connectionsOpened ?? NaN };
 }
 
 /** Floor (a): the same load against a bare node:http server in a child process. */

@@ -11,6 +11,8 @@ export interface LoadResult {
   p99Ms: number;
   maxMs: number;
   seconds: number;
+  /** TCP connections the load generator opened (paced load only): a busy server takes new ones slowly. */
+  connectionsOpened?: number;
 }
 
 export interface LoadOptions {

@@ -16,7 +16,11 @@ export async function runPacedLoad(o: { url: string; rate: number; durationS: nu
   const body = Buffer.from(RECORDED_RAW_JSON);
   const histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 }); // µs
   const total = Math.round(o.rate * o.durationS);
-  let sent = 0, ok = 0, non2xx = 0, errors = 0, settled = 0;
+  let sent = 0, ok = 0, non2xx = 0, errors = 0, settled = 0, connectionsOpened = 0;
+  // The agent opens a connection whenever all of its open ones are busy, and a request waits for
+  // that one: on a busy server, whose loop accepts one new connection per turn, that wait is part
+  // of the latency a caller sees.
+  const seen = new WeakSet<object>();
   const started = performance.now();
 
   const fire = (i: number, dueAt: number) => {
@@ -33,6 +37,12 @@ export async function runPacedLoad(o: { url: string; rate: number; durationS: nu
         });
       },
     );
+    req.on("socket", (socket) => {
+      if (!seen.has(socket)) {
+        seen.add(socket);
+        connectionsOpened++;
+      }
+    });
     req.on("error", () => { errors++; settled++; });
     req.end(body);
   };
@@ -60,5 +70,6 @@ export async function runPacedLoad(o: { url: string; rate: number; durationS: nu
     ok, non2xx, errors: errors + (total - settled),
     p50Ms: ms(50), p99Ms: ms(99), maxMs: histogram.maxValue / 1000,
     seconds: Math.max(seconds, o.durationS),
+    connectionsOpened,
   };
 }

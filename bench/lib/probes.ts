@@ -44,3 +44,35 @@ export function startOutboxSampling(bridgeUrl: string, sinkUrl: string, everyMs:
     },
   };
 }
+
+/** Cumulative counts of the bridge's own accept-latency histogram (POST /beta/me/notifications), by bucket bound in seconds. */
+export type AcceptBuckets = Map<number, number>;
+
+export function parseAcceptBuckets(text: string): AcceptBuckets {
+  const buckets: AcceptBuckets = new Map();
+  for (const m of text.matchAll(/^gnb_http_request_duration_seconds_bucket\{([^}]*)\} (\S+)$/gm)) {
+    if (!m[1].includes('route="/beta/me/notifications"')) continue;
+    const le = /le="([^"]+)"/.exec(m[1])?.[1];
+    if (le === undefined) continue;
+    const bound = le === "+Inf" ? Infinity : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(m[2])); // summed over the other labels
+  }
+  return buckets;
+}
+
+export async function readAcceptBuckets(bridgeUrl: string): Promise<AcceptBuckets> {
+  return parseAcceptBuckets(await (await fetch(`${bridgeUrl}/metrics`)).text());
+}
+
+/**
+ * The bridge's own p99 accept latency between two scrapes, as the upper bound (ms) of the histogram
+ * bucket it falls in: from the request reaching Express to its answer leaving, so without the time
+ * a request spent waiting for its connection to be accepted, which the load generator does count.
+ */
+export function serverP99UpperBoundMs(before: AcceptBuckets, after: AcceptBuckets): number {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const total = (after.get(Infinity) ?? 0) - (before.get(Infinity) ?? 0);
+  if (total <= 0) return NaN;
+  const bound = bounds.find((b) => (after.get(b) ?? 0) - (before.get(b) ?? 0) >= 0.99 * total);
+  return bound === undefined ? NaN : bound * 1000;
+}

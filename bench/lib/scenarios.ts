@@ -3,7 +3,7 @@ import { PLATFORMS_PER_REQUEST } from "./legacy-request.js";
 import { runLoad, type LoadResult } from "./load.js";
 import { runPacedLoad } from "./paced-load.js";
 import { readCpuMsOfCommand, type ThreadCpuMs } from "./proc-stats.js";
-import { readSinkSends, sampleOutbox, startOutboxSampling, type OutboxSample } from "./probes.js";
+import { readAcceptBuckets, readSinkSends, sampleOutbox, serverP99UpperBoundMs, startOutboxSampling, type OutboxSample } from "./probes.js";
 
 export interface BenchContext {
   sinkUrl: string;
@@ -47,6 +47,8 @@ export interface FixedRateResult {
   keepsPace: boolean;
   /** Bridge CPU use during the run, in cores (1 = one core busy). */
   cpuCores: number;
+  /** The bridge's own accept p99 (upper bound of its histogram bucket, ms): see serverP99UpperBoundMs. */
+  serverP99UpperBoundMs: number;
   /** The same by role of thread, in cores: where the CPU went (see readThreadCpuMs). */
   cpuCoresByThread: ThreadCpuMs;
   /** PostgreSQL server CPU during the run, in cores (PostgreSQL backend only). */
@@ -104,6 +106,7 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
   try {
     await runPacedLoad({ url: bridge.url, rate: c.fixedRate / 2, durationS: c.durations.warmS, runTag: `${backend}-fixed-warm` });
     await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
+    const buckets0 = await readAcceptBuckets(bridge.url);
     const sampling = startOutboxSampling(bridge.url, c.sinkUrl, 1000);
     const before = await readSinkSends(c.sinkUrl);
     const cpu0 = bridge.cpuMs();
@@ -117,6 +120,7 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
     const dbCpuCores = backend === "postgres" ? (readCpuMsOfCommand("postgres") - db0) / (load.seconds * 1000) : undefined;
     const after = await readSinkSends(c.sinkUrl);
     const samples = await sampling.stop();
+    const serverP99 = serverP99UpperBoundMs(buckets0, await readAcceptBuckets(bridge.url));
     const drainAfterS = await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
     const offeredDeliveriesPerSec = (load.ok * PLATFORMS_PER_REQUEST) / load.seconds;
     const deliveredPerSec = (after - before) / load.seconds;
@@ -135,6 +139,7 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
       // Keeping pace: (nearly) everything accepted was sent within the window and no more than one
       // second of work is queued at the end.
       keepsPace: deliveredPerSec >= 0.97 * offeredDeliveriesPerSec && backlogEnd <= offeredDeliveriesPerSec,
+      serverP99UpperBoundMs: serverP99,
       cpuCores,
       cpuCoresByThread,
       dbCpuCores,
