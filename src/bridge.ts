@@ -28,6 +28,11 @@ import type { Store } from "./store/store.js";
 import { readFileSync } from "node:fs";
 import type { Store as RateLimitStore } from "express-rate-limit";
 
+
+/** How often Node checks REQUEST_TIMEOUT_MS and HEADERS_TIMEOUT_MS against open connections. */
+const TIMEOUT_SWEEP_MS = 1000;
+/** While draining, how often connections that went idle are closed. */
+const IDLE_SWEEP_MS = 100;
 export interface BridgeOverrides {
   logger?: Logger;
   /** Tests pass tracing with an in-memory exporter; otherwise OTEL_EXPORTER_OTLP_ENDPOINT decides. */
@@ -231,7 +236,12 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     currentTraceparent: tracing ? () => serializeTraceContext() : undefined,
   });
 
-  const server: Server = createServer({ maxHeaderSize: c.MAX_HEADER_BYTES, requestTimeout: c.REQUEST_TIMEOUT_MS, headersTimeout: c.HEADERS_TIMEOUT_MS }, app);
+  const server: Server = createServer({
+    maxHeaderSize: c.MAX_HEADER_BYTES, requestTimeout: c.REQUEST_TIMEOUT_MS, headersTimeout: c.HEADERS_TIMEOUT_MS,
+    // Node enforces the two timeouts above on a sweep of its connections, every 30 s by default:
+    // a slow client would get up to 30 s more than configured.
+    connectionsCheckingInterval: TIMEOUT_SWEEP_MS,
+  }, app);
   server.keepAliveTimeout = c.KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -251,8 +261,12 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     (shuttingDown ??= (async () => {
       health.markShuttingDown();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // A response already under way when the signal came goes out with keep-alive; once it is
+      // sent, its connection idles, and would hold server.close() open for KEEP_ALIVE_TIMEOUT_MS.
+      // Close connections as they go idle, not only those idle at the signal.
       server.closeIdleConnections();
-      await closed;
+      const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+      await closed.finally(() => clearInterval(sweep));
       await closeAll();
     })());
 
