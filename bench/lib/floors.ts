@@ -1,7 +1,7 @@
 import { spawnTs } from "./children.js";
 import { runLoad, type LoadResult } from "./load.js";
 import { runPacedLoad } from "./paced-load.js";
-import { readCpuMs, sampleMemory } from "./proc-stats.js";
+import { readCpuMs, readThreadCpuMs, sampleMemory } from "./proc-stats.js";
 
 export type BareFloor = LoadResult & {
   peakRssMb: number;
@@ -15,13 +15,19 @@ export interface PacedFloor {
   p50Ms: number;
   p99Ms: number;
   cpuMsPerRequest: number;
+  /** The main thread's share of it: what the bridge's main-loop figure compares with. */
+  mainThreadMsPerRequest: number;
   connectionsOpened: number;
 }
 
 async function runPacedFloor(pid: number, url: string, o: { fixedRate: number; fixedS: number }, runTag: string): Promise<PacedFloor> {
   const cpu0 = readCpuMs(pid);
+  const main0 = readThreadCpuMs(pid).mainLoops;
   const paced = await runPacedLoad({ url, rate: o.fixedRate, durationS: o.fixedS, runTag });
-  return { p50Ms: paced.p50Ms, p99Ms: paced.p99Ms, cpuMsPerRequest: (readCpuMs(pid) - cpu0) / paced.ok, connectionsOpened: paced.connectionsOpened ?? NaN };
+  return {
+    p50Ms: paced.p50Ms, p99Ms: paced.p99Ms, cpuMsPerRequest: (readCpuMs(pid) - cpu0) / paced.ok,
+    mainThreadMsPerRequest: (readThreadCpuMs(pid).mainLoops - main0) / paced.ok, connectionsOpened: paced.connectionsOpened ?? NaN,
+  };
 }
 
 /** Floor (a): the same load against a bare node:http server in a child process. */

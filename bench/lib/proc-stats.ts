@@ -87,8 +87,8 @@ export interface ThreadCpuMs {
 
 /**
  * CPU (ms) used so far by the threads of a process tree, by role, from /proc/<pid>/task/<tid>/stat.
- * The main thread's id is its process's; the outbox thread is the one with a positive nice value
- * (where setting it was refused, its CPU counts as "other").
+ * The main thread's id is its process's; the outbox thread is one niced below its main thread
+ * (where lowering it was refused, its CPU counts as "other").
  */
 export function readThreadCpuMs(pid: number): ThreadCpuMs {
   const out: ThreadCpuMs = { mainLoops: 0, outboxThread: 0, otherThreads: 0 };
@@ -99,18 +99,21 @@ export function readThreadCpuMs(pid: number): ThreadCpuMs {
     } catch {
       continue; // exited meanwhile
     }
-    for (const tid of tids) {
+    const threads = tids.flatMap((tid) => {
       try {
         const stat = readFileSync(`/proc/${p}/task/${tid}/stat`, "utf8");
         const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
         // fields[16] is field 19 (nice); utime and stime as in readCpuMs.
-        const ms = (Number(fields[11]) + Number(fields[12])) * 10;
-        if (Number(tid) === p) out.mainLoops += ms;
-        else if (Number(fields[16]) > 0) out.outboxThread += ms;
-        else out.otherThreads += ms;
+        return [{ tid: Number(tid), ms: (Number(fields[11]) + Number(fields[12])) * 10, nice: Number(fields[16]) }];
       } catch {
-        // the thread ended meanwhile
+        return []; // the thread ended meanwhile
       }
+    });
+    const mainNice = threads.find((t) => t.tid === p)?.nice ?? 0;
+    for (const t of threads) {
+      if (t.tid === p) out.mainLoops += t.ms;
+      else if (t.nice > mainNice) out.outboxThread += t.ms;
+      else out.otherThreads += t.ms;
     }
   }
   return out;

@@ -49,6 +49,8 @@ export interface FixedRateResult {
   cpuCores: number;
   /** The bridge's own accept p99 (upper bound of its histogram bucket, ms): see serverP99UpperBoundMs. */
   serverP99UpperBoundMs: number;
+  /** Main-thread CPU per accepted request (ms), API processes' and primary's; NaN when split (the worker's main loop sends). */
+  mainLoopMsPerAccept: number;
   /** The same by role of thread, in cores: where the CPU went (see readThreadCpuMs). */
   cpuCoresByThread: ThreadCpuMs;
   /** PostgreSQL server CPU during the run, in cores (PostgreSQL backend only). */
@@ -117,6 +119,7 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
     const threads1 = bridge.threadCpuMs();
     const cores = (k: keyof ThreadCpuMs) => (threads1[k] - threads0[k]) / (load.seconds * 1000);
     const cpuCoresByThread = { mainLoops: cores("mainLoops"), outboxThread: cores("outboxThread"), otherThreads: cores("otherThreads") };
+    const mainLoopMsPerAccept = c.split ? NaN : (threads1.mainLoops - threads0.mainLoops) / load.ok;
     const dbCpuCores = backend === "postgres" ? (readCpuMsOfCommand("postgres") - db0) / (load.seconds * 1000) : undefined;
     const after = await readSinkSends(c.sinkUrl);
     const samples = await sampling.stop();
@@ -142,6 +145,7 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
       serverP99UpperBoundMs: serverP99,
       cpuCores,
       cpuCoresByThread,
+      mainLoopMsPerAccept,
       dbCpuCores,
       peakRssMb: await bridge.stop(),
       samples,
