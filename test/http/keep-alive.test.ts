@@ -73,7 +73,7 @@ describe("connection timeouts: KEEP_ALIVE_TIMEOUT_MS and HEADERS_TIMEOUT_MS", ()
       const idleSince = Date.now();
       const idleMs = (await c.closedByServer) - idleSince;
       expect(idleMs).toBeGreaterThanOrEqual(3300);
-      expect(idleMs).toBeLessThan(5000);
+      expect(idleMs).toBeLessThan(5800); // Node's default would close at 6 s or later
     } finally {
       c.socket.destroy();
     }
