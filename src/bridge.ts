@@ -1,6 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
+import { expressMessageClasses } from "./http/express-messages.js";
 import { createApp } from "./app.js";
 import { parseAppHostRules, type AppHostRules } from "./auth/app-hosts.js";
 import { defaultOpenIdMetadataUrl } from "./auth/types.js";
@@ -237,6 +238,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   });
 
   const server: Server = createServer({
+    ...expressMessageClasses(app),
     maxHeaderSize: c.MAX_HEADER_BYTES, requestTimeout: c.REQUEST_TIMEOUT_MS, headersTimeout: c.HEADERS_TIMEOUT_MS,
     // Node enforces the two timeouts above on a sweep of its connections, every 30 s by default:
     // a slow client would get up to 30 s more than configured.

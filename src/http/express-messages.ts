@@ -1,0 +1,31 @@
+import { IncomingMessage, ServerResponse } from "node:http";
+import type { Socket } from "node:net";
+import type { Express } from "express";
+
+type NodeConstructor = (this: unknown, ...args: unknown[]) => void;
+
+/**
+ * Constructors for Node's HTTP server (its `IncomingMessage` and `ServerResponse` options) whose
+ * objects are born with the Express app's request and response prototypes.
+ *
+ * Express gives every request and response its own prototypes (`Object.setPrototypeOf` in
+ * `app.handle`). On an object created with Node's, that changes its V8 map, and measured under a
+ * steady 1,000 requests/s the objects of about a third of all requests then survived the young
+ * generation and filled the old one between full GCs (3-4 MB promoted per scavenge; bare
+ * node:http: about 1 KB). Born with the right prototype, Express's call finds it in place and
+ * changes nothing (measurements: docs/benchmarks.md).
+ */
+export function expressMessageClasses(app: Express): { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse } {
+  function BridgeIncomingMessage(this: unknown, socket: Socket): void {
+    (IncomingMessage as unknown as NodeConstructor).call(this, socket);
+  }
+  BridgeIncomingMessage.prototype = app.request;
+  function BridgeServerResponse(this: unknown, req: IncomingMessage, options?: unknown): void {
+    (ServerResponse as unknown as NodeConstructor).call(this, req, options);
+  }
+  BridgeServerResponse.prototype = app.response;
+  return {
+    IncomingMessage: BridgeIncomingMessage as unknown as typeof IncomingMessage,
+    ServerResponse: BridgeServerResponse as unknown as typeof ServerResponse,
+  };
+}
