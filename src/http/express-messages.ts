@@ -8,8 +8,8 @@ type NodeConstructor = (this: unknown, ...args: unknown[]) => void;
  * Constructors for Node's HTTP server (its `IncomingMessage` and `ServerResponse` options) whose
  * objects are born with the Express app's request and response prototypes.
  *
- * Express gives every request and response its own prototypes (`Object.setPrototypeOf` in
- * `app.handle`). On an object created with Node's, that changes its V8 map, and measured under a
+ * Express switches every request and response to the app's prototypes (`Object.setPrototypeOf`
+ * in `app.handle`). On an object created with Node's, that changes its V8 map, and measured under a
  * steady 1,000 requests/s the objects of about a third of all requests then survived the young
  * generation and filled the old one between full GCs (3-4 MB promoted per scavenge; bare
  * node:http: about 1 KB). Born with the right prototype, Express's call finds it in place and
