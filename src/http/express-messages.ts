@@ -13,7 +13,7 @@ type NodeConstructor = (this: unknown, ...args: unknown[]) => void;
  * steady 1,000 requests/s the objects of about a third of all requests then survived the young
  * generation and filled the old one between full GCs (3-4 MB promoted per scavenge; bare
  * node:http: about 1 KB). Born with the right prototype, Express's call finds it in place and
- * changes nothing (measurements: docs/benchmarks.md).
+ * changes nothing. Measurements: docs/designs/2026-11-request-objects-and-gc.md.
  */
 export function expressMessageClasses(app: Express): { IncomingMessage: typeof IncomingMessage; ServerResponse: typeof ServerResponse } {
   function BridgeIncomingMessage(this: unknown, socket: Socket): void {

@@ -16,8 +16,9 @@ type TrackedRequest = Request & { [matchedRoute]?: string; [routeValue]?: Reques
  * The router sets `req.route` on a match; an accessor for it, defined once on the app's request
  * prototype (the one Express gives every request), sees the assignment. Defined on each request
  * instead, it gave every request its own V8 map, held from the old generation, and kept the
- * request's objects alive through young-generation GCs (docs/benchmarks.md). Safe to call more
- * than once per request and per app.
+ * request's objects alive through young-generation GCs
+ * (docs/designs/2026-11-request-objects-and-gc.md). Safe to call more than once per request and
+ * per app.
  */
 export function trackMatchedRoute(req: Request): void {
   const proto = Object.getPrototypeOf(req) as object | null;

@@ -10,7 +10,7 @@ import { until } from "../support/until.js";
  * The request and response objects of the bridge's server are born with the Express app's
  * prototypes, and route tracking lives on that prototype: neither Express's re-prototyping nor
  * our route accessor changes a request's shape, which kept its objects alive through V8's
- * young-generation GCs (docs/benchmarks.md).
+ * young-generation GCs (docs/designs/2026-11-request-objects-and-gc.md).
  */
 describe("HTTP messages shaped for Express from birth", () => {
   let server: Server | undefined;
