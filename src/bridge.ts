@@ -29,11 +29,11 @@ import type { Store } from "./store/store.js";
 import { readFileSync } from "node:fs";
 import type { Store as RateLimitStore } from "express-rate-limit";
 
-
 /** How often Node checks REQUEST_TIMEOUT_MS and HEADERS_TIMEOUT_MS against open connections. */
 const TIMEOUT_SWEEP_MS = 1000;
 /** While draining, how often connections that went idle are closed. */
 const IDLE_SWEEP_MS = 100;
+
 export interface BridgeOverrides {
   logger?: Logger;
   /** Tests pass tracing with an in-memory exporter; otherwise OTEL_EXPORTER_OTLP_ENDPOINT decides. */

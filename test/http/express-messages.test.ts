@@ -1,9 +1,9 @@
-import { createServer, IncomingMessage, ServerResponse, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { IncomingMessage, ServerResponse } from "node:http";
 import express, { type Express } from "express";
 import { afterEach, describe, expect, it } from "vitest";
 import { expressMessageClasses } from "../../src/http/express-messages.js";
 import { resolveRouteLabel, trackMatchedRoute } from "../../src/observability/route-label.js";
+import { listen, type Listening } from "../support/listen.js";
 import { until } from "../support/until.js";
 
 /**
@@ -13,17 +13,16 @@ import { until } from "../support/until.js";
  * young-generation GCs (docs/designs/2026-11-request-objects-and-gc.md).
  */
 describe("HTTP messages shaped for Express from birth", () => {
-  let server: Server | undefined;
+  let listening: Listening | undefined;
   afterEach(async () => {
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    server = undefined;
+    await listening?.close();
+    listening = undefined;
   });
 
   async function serve(app: Express, seen: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
-    server = createServer(expressMessageClasses(app), app);
-    server.prependListener("request", seen); // runs before Express re-prototypes anything
-    await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    listening = await listen(app, expressMessageClasses(app));
+    listening.server.prependListener("request", seen); // runs before Express re-prototypes anything
+    return listening.url;
   }
 
   it("creates requests and responses whose prototypes are already the app's, and Express works on them", async () => {

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface Listening {
@@ -8,8 +8,8 @@ export interface Listening {
 }
 
 /** Listens on an ephemeral loopback port. */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Listening> {
-  const server = createServer(handler);
+export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void, options: ServerOptions = {}): Promise<Listening> {
+  const server = createServer(options, handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

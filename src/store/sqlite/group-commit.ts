@@ -73,16 +73,19 @@ export class GroupCommit {
       this.waitingSince = undefined;
       const items = this.queue.splice(0, this.maxBatch);
       const outcomes: Array<{ ok: boolean; value: unknown }> = [];
+      let transactionLost: unknown;
       for (const item of items) {
         const outcome = this.runInSavepoint(item.run);
-        if (!outcome.ok && !this.db.inTransaction) break; // the error ended the whole transaction
+        if (!outcome.ok && !this.db.inTransaction) {
+          transactionLost = outcome.value; // the error ended the whole transaction
+          break;
+        }
         outcomes.push(outcome);
       }
       if (outcomes.length < items.length) {
         // SQLITE_FULL, IOERR, NOMEM… roll back the whole transaction, not only the savepoint: the
         // writes before it are undone too and fail with it; the ones not yet run go in the next one.
-        const failed = this.runFailure;
-        for (const item of items.slice(0, outcomes.length + 1)) item.reject(failed);
+        for (const item of items.slice(0, outcomes.length + 1)) item.reject(transactionLost);
         this.queue.unshift(...items.slice(outcomes.length + 1));
         continue;
       }
@@ -97,9 +100,6 @@ export class GroupCommit {
     }
   }
 
-  /** The error of the write that ended a whole transaction (see flush). */
-  private runFailure: unknown;
-
   /**
    * One write inside the batch's transaction: its own savepoint, so a failing write undoes only
    * itself. Never throws: a failure of the savepoint statements themselves fails the write.
@@ -111,7 +111,6 @@ export class GroupCommit {
       prepareCached(this.db, "RELEASE item").run();
       return { ok: true, value };
     } catch (e) {
-      this.runFailure = e;
       try {
         if (this.db.inTransaction) {
           prepareCached(this.db, "ROLLBACK TO item").run();
