@@ -88,6 +88,14 @@ export class DeliveryError extends Error {
   }
 }
 
+/** Thrown by a sender when the delivery is no longer needed (e.g. every device acknowledged): cancelled, not retried. */
+export class DeliveryNotNeeded extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "DeliveryNotNeeded";
+  }
+}
+
 /** 429/408/5xx and network failures are worth retrying; 400/401/403/404/413 and the rest are final. */
 export function classifyUpstreamStatus(status: number | undefined): { retryable: boolean } {
   if (status === undefined) return { retryable: true }; // timeout, reset, refused

@@ -85,10 +85,3 @@ export function recordFailure(span: Span, err: unknown): void {
   span.recordException({ name: err instanceof Error ? err.name : "Error", message });
   span.setStatus({ code: SpanStatusCode.ERROR, message });
 }
-
-/** Starts tracing when an OTLP endpoint is configured, loading the SDK only then. */
-export async function loadTracing(o: { endpoint?: string; serviceName: string }): Promise<Tracing | undefined> {
-  if (!o.endpoint) return undefined;
-  const { startTracing } = await import("./tracing-sdk.js");
-  return startTracing(o);
-}

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import type { Tracer } from "@opentelemetry/api";
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import { createDeliverFn } from "../deliver-delivery.js";
+import { createSendDelivery } from "../delivery/hubs/send-delivery.js";
 import type { HubSender } from "../delivery/hubs/hub-sender.js";
 import { traceDelivery } from "../observability/traced-delivery.js";
 import type { Store } from "../store/store.js";
@@ -55,7 +55,7 @@ function createWorker(
 ): OutboxWorker {
   return createOutboxWorker({
     store: d.store,
-    send: traceDelivery(createDeliverFn({ store: d.store, sender: d.sender }), d.tracer),
+    send: traceDelivery(createSendDelivery({ store: d.store, sender: d.sender }), d.tracer),
     now: d.now,
     owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     batchSize: c.OUTBOX_BATCH_SIZE,

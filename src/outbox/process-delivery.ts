@@ -1,4 +1,4 @@
-import { DeliveryError } from "../errors.js";
+import { DeliveryError, DeliveryNotNeeded } from "../errors.js";
 import type { Platform } from "../legacy/types.js";
 import type { DeliveryRecord, SendReceipt, Store } from "../store/store.js";
 import { nextAttemptDelay } from "./backoff.js";
@@ -34,14 +34,6 @@ export interface ProcessContext {
   now: () => Date;
   owner: string;
   policy: RetryPolicy;
-}
-
-/** Thrown by a sender when the delivery is no longer needed (e.g. every device acknowledged): cancelled, not retried. */
-export class DeliveryNotNeeded extends Error {
-  constructor(reason: string) {
-    super(reason);
-    this.name = "DeliveryNotNeeded";
-  }
 }
 
 /** Any error that is not a DeliveryError (a bug, a dropped socket) is assumed transient. */

@@ -1,6 +1,6 @@
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createDeliverFn } from "../../src/deliver-delivery.js";
+import { createSendDelivery } from "../../src/delivery/hubs/send-delivery.js";
 import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
 import { createHubSender } from "../../src/delivery/hubs/hub-sender.js";
 import type { RecordedDelivery } from "../../src/emulator/model.js";
@@ -24,7 +24,7 @@ describe("durable delivery end to end (outbox mode, SQLite)", () => {
 
   function workerWith(connectionString: string) {
     const sender = createHubSender(createHubClient({ connectionString, hubName: HUB, allowInsecureHttp: true }), { timeoutMs: 5000, now });
-    return createOutboxWorker({ store, send: createDeliverFn({ store, sender }), now, owner: "test-worker", random: () => 0.5, maxAttempts: 3 });
+    return createOutboxWorker({ store, send: createSendDelivery({ store, sender }), now, owner: "test-worker", random: () => 0.5, maxAttempts: 3 });
   }
   async function receivedDuring(userId: string, fn: () => Promise<unknown>): Promise<RecordedDelivery[]> {
     const seen = new Set(f.emulator.emulator.view.listDeliveries({ hub: HUB, userId }).map((d) => d.id));

@@ -141,12 +141,12 @@ describe("withLinkedSpan", () => {
 
 describe("loadTracing", () => {
   it("is off, loading nothing, without an OTLP endpoint", async () => {
-    const { loadTracing } = await import("../../src/observability/tracing.js");
+    const { loadTracing } = await import("../../src/observability/load-tracing.js");
     expect(await loadTracing({ serviceName: "gnb" })).toBeUndefined();
   });
 
   it("starts the SDK when an endpoint is configured", async () => {
-    const { loadTracing } = await import("../../src/observability/tracing.js");
+    const { loadTracing } = await import("../../src/observability/load-tracing.js");
     const t = await loadTracing({ endpoint: "http://127.0.0.1:9", serviceName: "gnb" });
     expect(t?.tracer).toBeDefined();
     await t?.shutdown();

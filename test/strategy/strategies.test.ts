@@ -1,5 +1,5 @@
 import type { AddressInfo } from "node:net";
-import { createDeliverFn } from "../../src/deliver-delivery.js";
+import { createSendDelivery } from "../../src/delivery/hubs/send-delivery.js";
 import { createGraphStrategy } from "../../src/delivery/graph/graph-strategy.js";
 import { createGraphTokenProvider } from "../../src/delivery/graph/graph-token.js";
 import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
@@ -25,7 +25,7 @@ async function hubsHarness(mode: "direct" | "outbox") {
   const sender = cacheReadiness(createHubSender(client, { timeoutMs: 2000, now }), () => new Date(senderTime));
   const store = mode === "outbox" ? await freshSqliteStore() : undefined;
   const strategy = createNotificationHubsStrategy({ sender, tagTemplate: "$UserId:{unsId}", iosFallbackMode: "immediate", now, mode: store ? { kind: "outbox", store } : { kind: "direct" } });
-  const worker = store ? createOutboxWorker({ store, send: createDeliverFn({ store, sender }), now, owner: "contract" }) : undefined;
+  const worker = store ? createOutboxWorker({ store, send: createSendDelivery({ store, sender }), now, owner: "contract" }) : undefined;
   return {
     strategy,
     setUpstreamDown: (down: boolean) => {

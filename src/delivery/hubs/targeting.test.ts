@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildTagExpression, checkTagTemplate, DEFAULT_TAG_TEMPLATE, encodeUserIdForTag, MAX_ENCODED_USER_ID_LENGTH } from "./targeting.js";
+import { buildTagExpression, checkTagTemplate, DEFAULT_TAG_TEMPLATE, encodeUserIdForTag, excludeInstallations, MAX_ENCODED_USER_ID_LENGTH } from "./targeting.js";
 
 const hashed = (s: string) => "h-" + createHash("sha256").update(s, "utf8").digest("hex").slice(0, 48);
 const TAG = /^[A-Za-z0-9_@#.:-]{1,120}$/;
@@ -67,5 +67,20 @@ describe("buildTagExpression", () => {
   it("rejects a tag that could exceed 120 characters", () => {
     expect(() => checkTagTemplate(`${"p".repeat(56)}{unsId}`)).not.toThrow();
     expect(() => checkTagTemplate(`${"p".repeat(57)}{unsId}`)).toThrow(/121 characters/);
+  });
+});
+
+describe("excludeInstallations", () => {
+  it("ANDs the target with one exclusion per acknowledged installation", () => {
+    expect(excludeInstallations("$UserId:{alice}", ["i1", "i-2"])).toBe("($UserId:{alice}) && !$InstallationId:{i1} && !$InstallationId:{i-2}");
+  });
+
+  it("leaves the expression alone when no installation acknowledged", () => {
+    expect(excludeInstallations("$UserId:{alice}", [])).toBe("$UserId:{alice}");
+  });
+
+  it("skips ids that are not valid tag values and keeps at most 5 (NH's 6 tags per AND expression)", () => {
+    const ids = ["bad id", "x".repeat(101), "a", "b", "c", "d", "e", "f"];
+    expect(excludeInstallations("t", ids)).toBe("(t) && " + ["a", "b", "c", "d", "e"].map((i) => `!$InstallationId:{${i}}`).join(" && "));
   });
 });

@@ -64,3 +64,13 @@ export function buildTagExpression(template: string, unsId: string): string {
   const value = encodeUserIdForTag(unsId);
   return template.replace(/(\$(?:UserId|InstallationId):)?\{unsId\}/g, (_m, builtIn: string | undefined) => (builtIn ? `${builtIn}{${value}}` : value));
 }
+
+/** NH allows at most 6 tags in an expression that is not only ORs: the target plus 5 exclusions. */
+const MAX_EXCLUDED = 5;
+
+/** `(target) && !$InstallationId:{a} && ...`: the fallback alert skips devices that acknowledged. */
+export function excludeInstallations(tagExpression: string, installationIds: string[]): string {
+  const usable = installationIds.filter((id) => SAFE_VALUE.test(id) && id.length <= 100).slice(0, MAX_EXCLUDED);
+  if (!usable.length) return tagExpression;
+  return [`(${tagExpression})`, ...usable.map((id) => `!$InstallationId:{${id}}`)].join(" && ");
+}

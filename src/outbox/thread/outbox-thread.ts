@@ -5,7 +5,7 @@ import { createHubSender, toDeliveryError } from "../../delivery/hubs/hub-sender
 import { toWireError } from "../../delivery/hubs/threads/protocol.js";
 import { createLogger } from "../../observability/logger.js";
 import { traceSender } from "../../observability/traced-delivery.js";
-import { loadTracing } from "../../observability/tracing.js";
+import { loadTracing } from "../../observability/load-tracing.js";
 import { openStore } from "../../store/open-store.js";
 import { createConfiguredOutboxWorker } from "../configured-worker.js";
 import type { AttemptEvent } from "../worker.js";
