@@ -48,6 +48,8 @@ export const errors = {
       headers: { Allow: allowed.join(", ") },
     }),
   conflict: (message: string) => new AppError("Conflict", 409, message),
+  replayOfExpired: (expiresAt: Date) =>
+    new AppError("Conflict", 409, `The delivery's notification expired at ${expiresAt.toISOString()}; an expired notification is never sent, so it cannot be replayed. Send a new notification instead.`),
   payloadTooLarge: (limitBytes: number) =>
     new AppError("RequestEntityTooLarge", 413, `The request body exceeds the limit of ${limitBytes} bytes.`),
   unsupportedEncoding: (encoding: string) =>

@@ -116,7 +116,11 @@ export interface Store {
   getNotification(id: string): Promise<{ notification: NotificationRecord; deliveries: DeliveryRecord[] } | undefined>;
   /** Ordered by id; `after` is the last id of the previous page. */
   listDeliveries(o: { state?: DeliveryState; limit: number; after?: string }): Promise<DeliveryRecord[]>;
-  /** dead-lettered/expired → pending now, attempts reset; any other state (or unknown id) → undefined. */
+  getDelivery(id: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * dead-lettered/expired → pending now, attempts reset, while its notification has not expired;
+   * any other state, an expired notification or an unknown id → undefined.
+   */
   replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined>;
   acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult>;
   /** all=true when an acknowledgement without an installation id came. */

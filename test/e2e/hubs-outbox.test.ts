@@ -137,6 +137,21 @@ describe("durable delivery end to end (outbox mode, SQLite)", () => {
     expect((await request(app).post(`/bridge/deliveries/${mine[0].id}/replay`)).status).toBe(409);
   });
 
+  it("refuses to replay a dead letter whose notification has expired with a Graph-shaped 409, and sends nothing", async () => {
+    const badKey = f.connectionString.replace(/SharedAccessKey=[^;]+/, "SharedAccessKey=d3Jvbmcta2V5");
+    const res = await post({ ...RECORDED_RAW, expirationDateTime: new Date(RECORDED_NOW.getTime() + 60_000).toISOString() });
+    await workerWith(badKey).runOnce();
+    const dead = (await request(app).get("/bridge/deliveries?state=dead-lettered")).body.value.find((d: { notificationId: string }) => d.notificationId === res.body.id);
+    advance(60_000);
+    const replay = await request(app).post(`/bridge/deliveries/${dead.id}/replay`);
+    expect(replay.status).toBe(409);
+    expect(replay.body.error.code).toBe("Conflict");
+    expect(replay.body.error.message).toMatch(/notification expired at .*cannot be replayed/);
+    expect(await receivedDuring("carol", () => worker.runOnce())).toHaveLength(0);
+    expect((await request(app).get(`/bridge/deliveries?state=dead-lettered`)).body.value.map((d: { id: string }) => d.id)).toContain(dead.id);
+    expect((await request(app).post("/bridge/deliveries/no-such-delivery/replay")).status).toBe(404);
+  });
+
   it("never sends a notification that expired while waiting", async () => {
     const res = await post({ ...RECORDED_RAW, expirationDateTime: new Date(RECORDED_NOW.getTime() + 60_000).toISOString() });
     advance(61_000);

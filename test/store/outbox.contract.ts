@@ -119,6 +119,16 @@ export function describeOutboxContract(ref: StoreRef): void {
       expect((await claim("w", 50)).map((d) => d.id).sort()).toEqual([dead, expired, pending].sort());
     });
 
+    it("refuses to replay a dead letter once its notification has expired, and reads one delivery by id", async () => {
+      const [dead] = await load([0]);
+      await claim("w", 0);
+      await ref.store.markFinal(dead, "w", { state: "dead-lettered", error: "401" }, at(1));
+      expect(await ref.store.replayDelivery(dead, at(24 * 60 * 60 * 1000))).toBeUndefined(); // the fixture expires at 24 h
+      expect(await ref.store.getDelivery(dead)).toMatchObject({ id: dead, state: "dead-lettered", expiresAt: at(24 * 60 * 60 * 1000) });
+      expect(await ref.store.getDelivery("unknown")).toBeUndefined();
+      expect(await claim("w", 24 * 60 * 60 * 1000)).toEqual([]);
+    });
+
     it("reports due, pending, oldest due age and dead letters", async () => {
       expect(await ref.store.outboxStats(T0)).toEqual({ due: 0, pending: 0, oldestDueAgeMs: 0, deadLettered: 0 });
       const [leased, dead] = await load([0, 0]);

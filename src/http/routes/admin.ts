@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { Router, type Request, type RequestHandler, type Response } from "express";
-import { errors } from "../../errors.js";
-import type { DeliveryState, Store } from "../../store/store.js";
+import { errors, type AppError } from "../../errors.js";
+import type { DeliveryRecord, DeliveryState, Store } from "../../store/store.js";
 import { methodNotAllowed } from "./notifications.js";
 import { deliveryView } from "./status.js";
 
@@ -17,6 +17,13 @@ export function requireAdmin(o: { adminToken?: string; authMode: "none" | "entra
     if (a.length === b.length && timingSafeEqual(a, b)) return next();
     next(errors.unauthenticated("Operator endpoints need 'Authorization: Bearer <ADMIN_TOKEN>'.", 'Bearer realm="graph-notifications-bridge-admin"'));
   };
+}
+
+/** Why a replay was refused: an unknown id, a delivery not in a final failed state, or an expired notification. */
+function replayRefusal(d: DeliveryRecord | undefined, now: Date): AppError {
+  if (!d) return errors.notFound("The delivery");
+  if (d.expiresAt.getTime() <= now.getTime()) return errors.replayOfExpired(d.expiresAt);
+  return errors.conflict(`Only a dead-lettered or expired delivery can be replayed; this one is ${d.state}.`);
 }
 
 /** GET /bridge/deliveries?state=dead-lettered and POST /bridge/deliveries/{id}/replay. */
@@ -36,8 +43,10 @@ export function createAdminRouter(o: { store: Store; now: () => Date; guard: Req
     .all(methodNotAllowed(["GET"]));
   r.route("/bridge/deliveries/:id/replay")
     .post(o.guard, async (req: Request, res: Response) => {
-      const row = await o.store.replayDelivery(String(req.params.id), o.now());
-      if (!row) throw errors.conflict("Only a dead-lettered or expired delivery that exists can be replayed.");
+      const id = String(req.params.id);
+      const now = o.now();
+      const row = await o.store.replayDelivery(id, now);
+      if (!row) throw replayRefusal(await o.store.getDelivery(id), now);
       res.status(202).json(deliveryView(row));
     })
     .all(methodNotAllowed(["POST"]));

@@ -136,11 +136,17 @@ export class PostgresStore implements Store {
       `WITH replayed AS (
          UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_owner = NULL,
            lease_expires_at = NULL, updated_at = $2
-         WHERE id = $1 AND state IN ('dead-lettered', 'expired') RETURNING *
+         WHERE id = $1 AND state IN ('dead-lettered', 'expired')
+           AND (SELECT expires_at FROM notifications n WHERE n.id = deliveries.notification_id) > $2 RETURNING *
        )
        SELECT replayed.*, n.expires_at AS notification_expires_at FROM replayed JOIN notifications n ON n.id = replayed.notification_id`,
       [id, now.getTime()],
     );
+    return rows.length === 1 ? toDeliveryRecord(rows[0]) : undefined;
+  }
+
+  async getDelivery(id: string): Promise<DeliveryRecord | undefined> {
+    const { rows } = await this.pool.query(`${SELECT_DELIVERY} WHERE d.id = $1`, [id]);
     return rows.length === 1 ? toDeliveryRecord(rows[0]) : undefined;
   }
 

@@ -132,10 +132,16 @@ export class SqliteStore implements Store {
 
   async replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined> {
     const changed = await this.writes.submit(() => prepareCached(this.db, `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL,
-        lease_expires_at = NULL, updated_at = @now WHERE id = @id AND state IN ('dead-lettered', 'expired')`)
+        lease_expires_at = NULL, updated_at = @now WHERE id = @id AND state IN ('dead-lettered', 'expired')
+          AND (SELECT expires_at FROM notifications n WHERE n.id = deliveries.notification_id) > @now`)
       .run({ id, now: now.getTime() }).changes);
     if (changed !== 1) return undefined;
     return toDeliveryRecord(prepareCached(this.db, `${SELECT_DELIVERY} WHERE d.id = ?`).get(id) as Row);
+  }
+
+  async getDelivery(id: string): Promise<DeliveryRecord | undefined> {
+    const row = prepareCached(this.db, `${SELECT_DELIVERY} WHERE d.id = ?`).get(id) as Row | undefined;
+    return row && toDeliveryRecord(row);
   }
 
   async acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult> {
