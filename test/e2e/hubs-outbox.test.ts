@@ -94,6 +94,19 @@ describe("durable delivery end to end (outbox mode, SQLite)", () => {
     expect(old.body.replacedBy).toBe(changed.body.id);
   });
 
+  it.each([
+    ["a flat body", (b: object) => b],
+    ["the {notification: ...} envelope", (b: object) => ({ notification: b })],
+  ])("treats a changed expirationDateTime in %s as changed content (a replacement, not a duplicate)", async (_shape, wrap) => {
+    const first = await post(wrap(RECORDED_VISUAL));
+    expect((await post(wrap(RECORDED_VISUAL))).body.id).toBe(first.body.id);
+    const later = await post(wrap({ ...RECORDED_VISUAL, expirationDateTime: "2019-10-31T23:59:00.000Z" }));
+    expect(later.status).toBe(201);
+    expect(later.body.id).not.toBe(first.body.id);
+    expect(later.body.expirationDateTime).toBe("2019-10-31T23:59:00.000Z");
+    expect((await request(app).get(`/beta/me/notifications/${first.body.id}`)).body.replacedBy).toBe(later.body.id);
+  });
+
   it("honours Idempotency-Key, and refuses the same key with other content", async () => {
     const body = { ...RECORDED_RAW, appNotificationId: undefined };
     const a = await post(body, { "Idempotency-Key": "k-1" });

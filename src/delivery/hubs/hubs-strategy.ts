@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { newSecretToken, newTimeOrderedId } from "../../ids.js";
 import { errors } from "../../errors.js";
 import { createdNotificationBody, notificationLocation } from "../../legacy/response.js";
+import { unwrapEnvelope } from "../../legacy/request-schema.js";
 import type { AcceptedNotification, LegacyNotification } from "../../legacy/types.js";
 import type { Store } from "../../store/store.js";
 import type { NativeSend } from "../native-send.js";
@@ -31,7 +32,8 @@ export interface StoredAnswer {
 
 /** What identifies "the same content" for idempotency: everything the caller said, nothing we added. */
 export function contentHashOf(n: LegacyNotification, rawBody: unknown): string {
-  const explicitExpiry = (rawBody as { expirationDateTime?: unknown } | null)?.expirationDateTime ?? null;
+  // The explicit expiry is read where validation read it: inside the `{"notification": ...}` envelope when there is one.
+  const explicitExpiry = (unwrapEnvelope(rawBody) as { expirationDateTime?: unknown } | null)?.expirationDateTime ?? null;
   const { expiresAt: _ignored, ...rest } = n;
   return createHash("sha256").update(JSON.stringify({ ...rest, explicitExpiry })).digest("base64url");
 }
