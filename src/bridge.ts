@@ -113,6 +113,7 @@ function senderOnOutboxThread(thread: () => OutboxThread | undefined): HubSender
 
 /** Builds every part from config (the one place things are built), starts them, and listens. */
 export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<RunningBridge> {
+  if (c.routing) throw new Error("ROUTING_FILE: this build checks the routing file but does not route yet; unset ROUTING_FILE");
   const now = o.now ?? (() => new Date());
   const logger = o.logger ?? createLogger({ level: c.LOG_LEVEL, base: { service: c.OTEL_SERVICE_NAME } });
   const tracing = o.tracing ?? await loadTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });

@@ -1,7 +1,11 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { connectionStringProblem } from "./delivery/hubs/connection-string.js";
 import { checkTagTemplate } from "./delivery/hubs/targeting.js";
 import { isLoopbackHost, isLoopbackUrl } from "./net/loopback.js";
+import { parseRoutingFile, RoutingFileError, type ParsedRouting } from "./routing/routing-file.js";
+import { redactRouting } from "./routing/redact-routing.js";
+import type { RoutingTable } from "./routing/types.js";
 
 /**
  * The only module that reads the environment. loadConfig is pure (env in, frozen Config out) and
@@ -83,10 +87,17 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
   OTEL_SERVICE_NAME: z.string().min(1).default("graph-notifications-bridge"),
+  ROUTING_FILE: z.string().min(1).optional(),
 });
 
 type Raw = z.infer<typeof schema>;
-export type Config = Readonly<Raw & { IOS_FALLBACK_MODE: "immediate" | "deferred"; AUTH_APP_HOSTS_JSON?: string; embeddedEmulator: boolean; outboxOnThread: boolean }>;
+export type Config = Readonly<Raw & {
+  IOS_FALLBACK_MODE: "immediate" | "deferred"; AUTH_APP_HOSTS_JSON?: string; embeddedEmulator: boolean; outboxOnThread: boolean;
+  /** The routing file's table, secrets resolved (ROUTING_FILE); absent: one destination from the env settings. */
+  routing?: RoutingTable;
+  /** What the routing file does that is allowed but worth a warning at start-up. */
+  routingWarnings?: string[];
+}>;
 
 const SECRET_KEYS = ["NOTIFICATIONHUBS_CONNECTION_STRING", "GRAPH_CLIENT_SECRET", "EMULATOR_ACCESS_KEY", "ADMIN_TOKEN"] as const;
 
@@ -106,37 +117,82 @@ export function loadConfig(env: Record<string, string | undefined>, readFile: (p
       problems.push(`AUTH_APP_HOSTS_FILE: cannot read ${c.AUTH_APP_HOSTS_FILE} (${(e as Error).message})`);
     }
   }
+  const routing = c.ROUTING_FILE ? readRouting(c, env, readFile, problems) : undefined;
+  if (routing) problems.push(...crossCheckRouting(c, routing.table));
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze({
     ...c,
     IOS_FALLBACK_MODE: c.IOS_FALLBACK_MODE ?? (c.DELIVERY_MODE === "outbox" ? "deferred" : "immediate"),
     AUTH_APP_HOSTS_JSON: appHostsJson,
-    embeddedEmulator: c.BRIDGE_STRATEGY === "hubs" && !c.NOTIFICATIONHUBS_CONNECTION_STRING,
+    embeddedEmulator: c.BRIDGE_STRATEGY === "hubs" && !c.NOTIFICATIONHUBS_CONNECTION_STRING && !routing,
+    ...(routing ? { routing: routing.table, routingWarnings: routing.warnings } : {}),
     // An in-memory SQLite database lives in one connection, so its outbox stays on the main loop.
     outboxOnThread: c.OUTBOX_THREAD && c.BRIDGE_ROLE === "all" && c.BRIDGE_STRATEGY === "hubs" && c.DELIVERY_MODE === "outbox" && !c.DATABASE_URL.startsWith("sqlite::memory:"),
   });
 }
 
+/**
+ * Reads and checks ROUTING_FILE (at start-up, and again on every reload): `env:NAME` secrets are
+ * read from `env`, the environment the caller passes in. Throws RoutingFileError.
+ */
+export function loadRoutingFile(
+  c: Pick<Raw, "NH_ALLOW_INSECURE_HTTP"> & { ROUTING_FILE?: string },
+  env: Record<string, string | undefined>,
+  readFile: (p: string) => string = (p) => readFileSync(p, "utf8"),
+): ParsedRouting {
+  const path = c.ROUTING_FILE ?? "";
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (e) {
+    throw new RoutingFileError([`cannot read ${path} (${(e as Error).message})`]);
+  }
+  return parseRoutingFile(text, { env, allowInsecureHttp: c.NH_ALLOW_INSECURE_HTTP });
+}
+
+function readRouting(c: Raw, env: Record<string, string | undefined>, readFile: (p: string) => string, problems: string[]): ParsedRouting | undefined {
+  try {
+    return loadRoutingFile(c, env, readFile);
+  } catch (e) {
+    if (!(e instanceof RoutingFileError)) throw e;
+    problems.push(...e.problems.map((p) => `ROUTING_FILE: ${c.ROUTING_FILE}: ${p}`));
+    return undefined;
+  }
+}
+
+const usesGraph = (c: Raw, routing?: RoutingTable): boolean =>
+  routing ? Object.values(routing.destinations).some((d) => d.type === "graph") : c.BRIDGE_STRATEGY === "graph";
+
+function crossCheckRouting(c: Raw, routing: RoutingTable): string[] {
+  const p: string[] = [];
+  if (c.BRIDGE_STRATEGY === "graph") p.push("BRIDGE_STRATEGY: with ROUTING_FILE the destinations decide; name a destination of type \"graph\" in the file instead");
+  if (c.DELIVERY_MODE !== "outbox") p.push("ROUTING_FILE: routing delivers through the durable outbox (shadow and per-destination deliveries); use DELIVERY_MODE=outbox");
+  if (c.API_PROCESSES > 1) p.push("ROUTING_FILE: a reload would reach one API process only; keep API_PROCESSES at 1 with a routing file (run several bridges on one DATABASE_URL instead)");
+  if (usesGraph(c, routing)) p.push(...graphChecks(c, "a destination of type graph"));
+  return p;
+}
+
+function graphChecks(c: Raw, what: string): string[] {
+  const p: string[] = [];
+  if (!isLoopbackUrl(c.GRAPH_BASE_URL) && !c.GRAPH_BASE_URL.startsWith("https://"))
+    p.push("GRAPH_BASE_URL: plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https");
+  if (c.GRAPH_AUTH === "app") {
+    if (!c.GRAPH_TENANT_ID) p.push(`GRAPH_TENANT_ID: ${what} with GRAPH_AUTH=app needs the Entra tenant id`);
+    if (!c.GRAPH_CLIENT_ID) p.push(`GRAPH_CLIENT_ID: ${what} with GRAPH_AUTH=app needs the app registration's client id`);
+    if (!c.GRAPH_CLIENT_SECRET && !c.GRAPH_CLIENT_CERTIFICATE_PATH)
+      p.push("GRAPH_CLIENT_SECRET: set a client secret, or GRAPH_CLIENT_CERTIFICATE_PATH and GRAPH_CLIENT_CERTIFICATE_THUMBPRINT");
+    if (c.GRAPH_CLIENT_CERTIFICATE_PATH && !c.GRAPH_CLIENT_CERTIFICATE_THUMBPRINT)
+      p.push("GRAPH_CLIENT_CERTIFICATE_THUMBPRINT: needed with GRAPH_CLIENT_CERTIFICATE_PATH");
+  }
+  return p;
+}
+
 function crossCheck(c: Raw): string[] {
   const p: string[] = [];
-  if (c.BRIDGE_STRATEGY === "graph") {
-    if (!isLoopbackUrl(c.GRAPH_BASE_URL) && !c.GRAPH_BASE_URL.startsWith("https://"))
-      p.push("GRAPH_BASE_URL: plain http is allowed only for loopback hosts (127.0.0.1, ::1, localhost); use https");
-    if (c.GRAPH_AUTH === "app") {
-      if (!c.GRAPH_TENANT_ID) p.push("GRAPH_TENANT_ID: BRIDGE_STRATEGY=graph with GRAPH_AUTH=app needs the Entra tenant id");
-      if (!c.GRAPH_CLIENT_ID) p.push("GRAPH_CLIENT_ID: BRIDGE_STRATEGY=graph with GRAPH_AUTH=app needs the app registration's client id");
-      if (!c.GRAPH_CLIENT_SECRET && !c.GRAPH_CLIENT_CERTIFICATE_PATH)
-        p.push("GRAPH_CLIENT_SECRET: set a client secret, or GRAPH_CLIENT_CERTIFICATE_PATH and GRAPH_CLIENT_CERTIFICATE_THUMBPRINT");
-      if (c.GRAPH_CLIENT_CERTIFICATE_PATH && !c.GRAPH_CLIENT_CERTIFICATE_THUMBPRINT)
-        p.push("GRAPH_CLIENT_CERTIFICATE_THUMBPRINT: needed with GRAPH_CLIENT_CERTIFICATE_PATH");
-    }
-  }
+  if (c.BRIDGE_STRATEGY === "graph") p.push(...graphChecks(c, "BRIDGE_STRATEGY=graph"));
   if (c.BRIDGE_STRATEGY === "hubs" && c.NOTIFICATIONHUBS_CONNECTION_STRING) {
-    const endpoint = /Endpoint=([^;]+)/i.exec(c.NOTIFICATIONHUBS_CONNECTION_STRING)?.[1];
-    if (!endpoint || !/SharedAccessKeyName=/i.test(c.NOTIFICATIONHUBS_CONNECTION_STRING) || !/SharedAccessKey=/i.test(c.NOTIFICATIONHUBS_CONNECTION_STRING))
-      p.push("NOTIFICATIONHUBS_CONNECTION_STRING: expected Endpoint=sb://<namespace>.servicebus.windows.net/;SharedAccessKeyName=...;SharedAccessKey=... (copy it from the hub's Access Policies)");
-    else if (endpoint.startsWith("http://") && !isLoopbackUrl(endpoint) && !c.NH_ALLOW_INSECURE_HTTP)
-      p.push("NOTIFICATIONHUBS_CONNECTION_STRING: a plain-http Endpoint is allowed only for loopback hosts, or with NH_ALLOW_INSECURE_HTTP=true");
+    const problem = connectionStringProblem(c.NOTIFICATIONHUBS_CONNECTION_STRING, { allowInsecureHttp: c.NH_ALLOW_INSECURE_HTTP });
+    if (problem) p.push(`NOTIFICATIONHUBS_CONNECTION_STRING: ${problem}`);
   }
   try {
     checkTagTemplate(c.TARGET_TAG_TEMPLATE);
@@ -173,6 +229,7 @@ export function redactConfig(c: Config): Record<string, unknown> {
   const out: Record<string, unknown> = { ...c };
   for (const k of SECRET_KEYS) if (out[k] !== undefined) out[k] = "***";
   if (out.AUTH_APP_HOSTS_JSON !== undefined) out.AUTH_APP_HOSTS_JSON = "(set)";
+  if (c.routing) out.routing = redactRouting(c.routing);
   return out;
 }
 
