@@ -26,6 +26,7 @@ import { createConfiguredOutboxWorker } from "./outbox/configured-worker.js";
 import { startOutboxThread, type OutboxThread } from "./outbox/thread/outbox-thread-host.js";
 import type { AttemptEvent, OutboxWorker } from "./outbox/worker.js";
 import { openStore } from "./store/open-store.js";
+import { namingSetting } from "./startup-failure.js";
 import type { Store } from "./store/store.js";
 import { readFileSync } from "node:fs";
 import type { Store as RateLimitStore } from "express-rate-limit";
@@ -111,6 +112,17 @@ function senderOnOutboxThread(thread: () => OutboxThread | undefined): HubSender
   };
 }
 
+async function openAndMigrate(c: Config, o: BridgeOverrides): Promise<Store> {
+  const store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread && !o.clusterWorker, outboxOnly: c.BRIDGE_ROLE === "worker" });
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+  return store;
+}
+
 /** Builds every part from config (the one place things are built), starts them, and listens. */
 export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<RunningBridge> {
   if (c.routing) throw new Error("ROUTING_FILE: this build checks the routing file but does not route yet; unset ROUTING_FILE");
@@ -123,7 +135,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   let emulatorUrl: string | undefined;
   if (c.embeddedEmulator) {
     const { startEmulator } = await import("./emulator/server.js"); // loaded only on the embedded default
-    const emu = await startEmulator({ port: c.EMULATOR_PORT, host: "127.0.0.1", accessKey: c.EMULATOR_ACCESS_KEY, stateFile: c.EMULATOR_STATE_FILE });
+    const emu = await namingSetting("EMULATOR_PORT", String(c.EMULATOR_PORT), () => startEmulator({ port: c.EMULATOR_PORT, host: "127.0.0.1", accessKey: c.EMULATOR_ACCESS_KEY, stateFile: c.EMULATOR_STATE_FILE }));
     emulatorUrl = emu.url;
     connectionString = emu.connectionString();
     closers.push(() => emu.close());
@@ -161,8 +173,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     if (c.DELIVERY_MODE === "outbox") {
       // The connection that delivers runs the SQLite WAL checkpoints: the outbox thread's, or in a
       // cluster the primary's. Accepting connections then never copy the WAL into the database.
-      store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread && !o.clusterWorker, outboxOnly: c.BRIDGE_ROLE === "worker" });
-      await store.migrate();
+      store = await namingSetting("DATABASE_URL", c.DATABASE_URL, () => openAndMigrate(c, o));
       closers.unshift(() => store!.close());
     }
     strategy = createNotificationHubsStrategy({
@@ -247,9 +258,12 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     connectionsCheckingInterval: TIMEOUT_SWEEP_MS,
   }, app);
   server.keepAliveTimeout = c.KEEP_ALIVE_TIMEOUT_MS;
-  await new Promise<void>((resolve, reject) => {
+  await namingSetting("PORT", `${c.HOST}:${c.PORT}`, () => new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(c.PORT, c.HOST, resolve);
+  })).catch(async (e: unknown) => {
+    await closeAll(); // the emulator, store and outbox thread started above
+    throw e;
   });
   worker?.start();
   const { port } = server.address() as AddressInfo;
