@@ -17,8 +17,11 @@ export const FORMAT_OF_PLATFORM: Record<Platform, HubFormat> = {
 export interface NativeSend {
   platform: Platform;
   format: HubFormat;
-  /** Why this send exists: the primary one, or the second WNS raw send of a `both` notification. */
-  purpose: "primary" | "windows-raw" | "ios-fallback-alert";
+  /**
+   * Why this send exists: the primary one, the second WNS raw send of a `both` notification, the
+   * iOS fallback alert, or a silent push telling a user's other devices that an item's state changed.
+   */
+  purpose: "primary" | "windows-raw" | "ios-fallback-alert" | "feed-sync";
   tagExpression: string;
   contentType: string;
   /** Native headers passed through Notification Hubs to the platform (apns-*, X-WNS-*, TTL...). */

@@ -1,5 +1,6 @@
 import type { AcceptedNotification, Platform } from "../legacy/types.js";
 import type { NativeSend } from "../delivery/native-send.js";
+import type { FeedStore } from "./feed.js";
 
 export const DELIVERY_STATES = ["pending", "retrying", "sent", "dead-lettered", "expired", "cancelled", "superseded"] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
@@ -72,6 +73,8 @@ export interface AcceptInput {
   contentHash: string;
   response: unknown;
   deliveries: DeliveryInput[];
+  /** Write the notification's feed item too (FEED=on). */
+  feed?: boolean;
 }
 
 export interface AcceptOutcome {
@@ -94,7 +97,7 @@ export interface OutboxStats {
 
 export type AckResult = "ok" | "not-found" | "bad-token";
 
-export interface Store {
+export interface Store extends FeedStore {
   readonly backend: "sqlite" | "postgres";
   migrate(): Promise<void>;
   /** Throws when the database is unreachable. */

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Store } from "../../src/store/store.js";
 import { describeAcceptContract } from "./accept.contract.js";
+import { describeFeedContract } from "./feed.contract.js";
 import { describeOutboxContract } from "./outbox.contract.js";
 import { describeRetentionContract } from "./retention.contract.js";
 import { anAcceptInput, at, T0 } from "./fixtures.js";
@@ -53,6 +54,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeAcceptContract(ref);
     describeOutboxContract(ref);
     describeRetentionContract(ref);
+    describeFeedContract(ref);
 
     describe("acknowledgements", () => {
       it("accepts the right token, rejects a wrong one and an unknown notification", async () => {

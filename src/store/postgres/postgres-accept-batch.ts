@@ -3,6 +3,7 @@ import type pg from "pg";
 import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
+import { writeFeedInPostgres } from "./postgres-feed.js";
 
 type Row = Record<string, unknown>;
 
@@ -92,6 +93,8 @@ export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ inp
 
   if (retireInDb.length > 0) await retireAndSupersede(c, retireInDb, supersedeInDb, Math.max(...batch.map((b) => b.nowMs)));
   if (planned.length > 0) await insertPlanned(c, planned);
+  const accepted = planned.map((p) => ({ input: p.input, nowMs: p.nowMs, replaced: p.state === "replaced" }));
+  await writeFeedInPostgres(c, { accepted, retiredIds: retireInDb.map((r) => r.oldId), nowMs: Math.max(...batch.map((b) => b.nowMs)) });
   const rowIds = [...new Set(decided.flatMap((d) => ("duplicateOfRow" in d ? [d.duplicateOfRow] : [])))];
   const rows = rowIds.length === 0 ? [] : ((await c.query("SELECT * FROM notifications WHERE id = ANY($1::text[])", [rowIds])).rows as Row[]);
   const byId = new Map(rows.map((r) => [String(r.id), toNotificationRecord(r)]));

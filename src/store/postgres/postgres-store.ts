@@ -9,6 +9,8 @@ import { stateCondition } from "../store.js";
 import { PostgresAcceptBatcher } from "./postgres-accept-batcher.js";
 import { PostgresOutcomeWriter } from "./postgres-outcomes.js";
 import { migratePostgres } from "./postgres-migrate.js";
+import { changeFeedStateInPostgres, countFeedInPostgres, feedChangesInPostgres, getFeedItemInPostgres, listFeedInPostgres } from "./postgres-feed.js";
+import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope } from "../feed.js";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 const UNFINISHED = "state IN ('pending', 'retrying')";
@@ -199,11 +201,33 @@ export class PostgresStore implements Store {
          DELETE FROM acknowledgements WHERE notification_id IN (SELECT id FROM doomed)
        ), gone AS (
          DELETE FROM deliveries WHERE notification_id IN (SELECT id FROM doomed)
+       ), feed AS (
+         DELETE FROM feed_items WHERE id IN (SELECT id FROM doomed)
        )
        DELETE FROM notifications WHERE id IN (SELECT id FROM doomed)`,
       [o.before.getTime(), o.limit],
     );
     return rowCount ?? 0;
+  }
+
+  listFeed(q: FeedPageQuery): Promise<FeedItemRecord[]> {
+    return listFeedInPostgres(this.pool, q);
+  }
+
+  countFeed(q: FeedFilter): Promise<number> {
+    return countFeedInPostgres(this.pool, q);
+  }
+
+  getFeedItem(o: FeedScope & { id: string; now: Date }): Promise<FeedItemRecord | undefined> {
+    return getFeedItemInPostgres(this.pool, o);
+  }
+
+  changeFeedState(input: ChangeFeedStateInput): Promise<FeedChangeResult[]> {
+    return changeFeedStateInPostgres(this.pool, input);
+  }
+
+  feedChangesSince(o: FeedScope & { afterSeq: number; limit: number; now: Date }): Promise<FeedChanges> {
+    return feedChangesInPostgres(this.pool, o);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@ import { prepareCached } from "./statement-cache.js";
 import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
+import { writeFeedOnAccept } from "./sqlite-feed.js";
 
 type Row = Record<string, unknown>;
 const toExisting = (r: Row | undefined): ExistingNotification | undefined =>
@@ -39,6 +40,7 @@ function acceptTransaction(db: Database.Database, input: AcceptInput, nowMs: num
   prepareCached(db, INSERT_NOTIFICATION).run(...notificationValues({ ...input, nowMs }));
   const insertDelivery = prepareCached(db, INSERT_DELIVERY);
   for (const d of input.deliveries) insertDelivery.run(...deliveryValues(d, n.id, nowMs));
+  writeFeedOnAccept(db, input, retireId, nowMs);
   return { outcome: decision.kind === "replace" ? "replaced" : "created", notification: insertedNotificationRecord(input, nowMs) };
 }
 

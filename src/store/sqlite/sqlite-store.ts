@@ -9,6 +9,8 @@ import type {
 import { stateCondition } from "../store.js";
 import { GroupCommit } from "./group-commit.js";
 import { acceptInSqlite } from "./sqlite-accept.js";
+import { changeFeedStateInSqlite, countFeedInSqlite, feedChangesInSqlite, getFeedItemInSqlite, listFeedInSqlite } from "./sqlite-feed.js";
+import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope } from "../feed.js";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 const UNFINISHED = "state IN ('pending', 'retrying')";
@@ -188,8 +190,29 @@ export class SqliteStore implements Store {
       for (const table of ["acknowledgements", "deliveries"]) {
         prepareCached(this.db, `DELETE FROM ${table} WHERE notification_id IN (SELECT value FROM json_each(?))`).run(list);
       }
+      prepareCached(this.db, "DELETE FROM feed_items WHERE id IN (SELECT value FROM json_each(?))").run(list);
       return prepareCached(this.db, "DELETE FROM notifications WHERE id IN (SELECT value FROM json_each(?))").run(list).changes;
     });
+  }
+
+  async listFeed(q: FeedPageQuery): Promise<FeedItemRecord[]> {
+    return listFeedInSqlite(this.db, q);
+  }
+
+  async countFeed(q: FeedFilter): Promise<number> {
+    return countFeedInSqlite(this.db, q);
+  }
+
+  async getFeedItem(o: FeedScope & { id: string; now: Date }): Promise<FeedItemRecord | undefined> {
+    return getFeedItemInSqlite(this.db, o);
+  }
+
+  async changeFeedState(input: ChangeFeedStateInput): Promise<FeedChangeResult[]> {
+    return this.writes.submit(() => changeFeedStateInSqlite(this.db, input));
+  }
+
+  async feedChangesSince(o: FeedScope & { afterSeq: number; limit: number; now: Date }): Promise<FeedChanges> {
+    return feedChangesInSqlite(this.db, o);
   }
 
   async close(): Promise<void> {
