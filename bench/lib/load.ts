@@ -23,6 +23,8 @@ export interface LoadOptions {
   overallRate?: number;
   /** Distinguishes X-UNS-IDs between runs. */
   runTag: string;
+  /** Stop after this many requests instead of after durationS. */
+  amount?: number;
 }
 
 /** POSTs the recorded raw body to /beta/me/notifications, a fresh X-UNS-ID per request. */
@@ -31,7 +33,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: `${o.url}/beta/me/notifications`,
     connections: o.connections,
-    duration: o.durationS,
+    ...(o.amount === undefined ? { duration: o.durationS } : { amount: o.amount }),
     overallRate: o.overallRate,
     method: "POST",
     headers: { "content-type": "application/json" },
@@ -52,4 +54,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     maxMs: result.latency.max,
     seconds: result.duration,
   };
+}
+
+/** The same load on several bridges at once (the connections shared out): the results summed, latencies the worst of them. */
+export async function runLoadOnAll(urls: string[], o: Omit<LoadOptions, "url">): Promise<LoadResult> {
+  if (urls.length === 1) return runLoad({ ...o, url: urls[0] });
+  const each = await Promise.all(urls.map((url, i) => runLoad({ ...o, url, runTag: `${o.runTag}-${i}`, connections: Math.ceil(o.connections / urls.length) })));
+  const sum = (k: "acceptedPerSec" | "ok" | "non2xx" | "errors") => each.reduce((t, r) => t + r[k], 0);
+  const max = (k: "p50Ms" | "p99Ms" | "maxMs" | "seconds") => Math.max(...each.map((r) => r[k]));
+  return { acceptedPerSec: sum("acceptedPerSec"), ok: sum("ok"), non2xx: sum("non2xx"), errors: sum("errors"), p50Ms: max("p50Ms"), p99Ms: max("p99Ms"), maxMs: max("maxMs"), seconds: max("seconds") };
 }

@@ -10,9 +10,10 @@ import type { LoadResult } from "./load.js";
  * top of each second: a burst at full speed, then silence, whose queueing shows up as latency
  * even on a bare server. This measures what a steady 1,000/s costs.
  */
-export async function runPacedLoad(o: { url: string; rate: number; durationS: number; runTag: string; maxInFlight?: number }): Promise<LoadResult> {
+export async function runPacedLoad(o: { url: string | string[]; rate: number; durationS: number; runTag: string; maxInFlight?: number }): Promise<LoadResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: o.maxInFlight ?? 256 });
-  const target = new URL(`${o.url}/beta/me/notifications`);
+  // Several bridges (one database): request i goes to bridge i mod n.
+  const targets = (Array.isArray(o.url) ? o.url : [o.url]).map((u) => new URL(`${u}/beta/me/notifications`));
   const body = Buffer.from(RECORDED_RAW_JSON);
   const histogram = build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3 }); // µs
   const total = Math.round(o.rate * o.durationS);
@@ -24,6 +25,7 @@ export async function runPacedLoad(o: { url: string; rate: number; durationS: nu
   const started = performance.now();
 
   const fire = (i: number, dueAt: number) => {
+    const target = targets[i % targets.length];
     const req = request(
       { agent, host: target.hostname, port: target.port, path: target.pathname, method: "POST",
         headers: { "content-type": "application/json", "content-length": body.length, "x-uns-id": unsIdFor(o.runTag, i) } },

@@ -1,8 +1,8 @@
-import { startBridgeChild, type Backend } from "./bridge-child.js";
+import { createDatabase, startBridgeChild, type Backend } from "./bridge-child.js";
 import { PLATFORMS_PER_REQUEST } from "./legacy-request.js";
-import { runLoad, type LoadResult } from "./load.js";
+import { runLoad, runLoadOnAll, type LoadResult } from "./load.js";
 import { runPacedLoad } from "./paced-load.js";
-import { readCpuMsOfCommand, type ThreadCpuMs } from "./proc-stats.js";
+import { readCpuMsOfCommand, readMemoryMb, processTree, type ThreadCpuMs } from "./proc-stats.js";
 import { readAcceptBuckets, readSinkSends, sampleOutbox, serverP99UpperBoundMs, startOutboxSampling, type OutboxSample } from "./probes.js";
 
 export interface BenchContext {
@@ -13,6 +13,8 @@ export interface BenchContext {
   entry?: string;
   /** BRIDGE_ROLE=api and BRIDGE_ROLE=worker in two processes on one database. */
   split?: boolean;
+  /** Whole bridges on one database (the load shared out between them). Default 1. */
+  bridges?: number;
   durations: { maxS: number; fixedS: number; warmS: number };
   connections: number;
   fixedRate: number;
@@ -47,6 +49,11 @@ export interface FixedRateResult {
   keepsPace: boolean;
   /** Bridge CPU use during the run, in cores (1 = one core busy). */
   cpuCores: number;
+  /**
+   * Bridge CPU (all processes and threads) from the start of the paced load until the outbox was
+   * empty again, per accepted notification: one notification to three platforms, accept and sends.
+   */
+  cpuMsPerNotification: number;
   /** The bridge's own accept p99 (upper bound of its histogram bucket, ms): see serverP99UpperBoundMs. */
   serverP99UpperBoundMs: number;
   /** Main-thread CPU per accepted request (ms), API processes' and primary's; NaN when split (the worker's main loop sends). */
@@ -57,6 +64,13 @@ export interface FixedRateResult {
   dbCpuCores?: number;
   peakRssMb: number;
   samples: OutboxSample[];
+}
+
+/** The bridges' accept histograms summed (several bridges: one distribution). */
+async function readAcceptBucketsOfAll(urls: string[]): Promise<Map<number, number>> {
+  const sum = new Map<number, number>();
+  for (const m of await Promise.all(urls.map(readAcceptBuckets))) for (const [k, v] of m) sum.set(k, (sum.get(k) ?? 0) + v);
+  return sum;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,12 +88,12 @@ async function waitForEmptyOutbox(bridgeUrl: string, sinkUrl: string, boundS: nu
 
 /** Scenario 1: as many accepts as `connections` connections can get for maxS seconds. */
 export async function runMaxAccept(backend: Backend, c: BenchContext): Promise<MaxAcceptResult> {
-  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry, split: c.split });
+  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry, split: c.split, bridges: c.bridges });
   try {
-    await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.warmS, runTag: `${backend}-max-warm` });
+    await runLoadOnAll(bridge.urls, { connections: c.connections, durationS: c.durations.warmS, runTag: `${backend}-max-warm` });
     const before = await readSinkSends(c.sinkUrl);
     const cpu0 = bridge.cpuMs();
-    const load = await runLoad({ url: bridge.url, connections: c.connections, durationS: c.durations.maxS, runTag: `${backend}-max` });
+    const load = await runLoadOnAll(bridge.urls, { connections: c.connections, durationS: c.durations.maxS, runTag: `${backend}-max` });
     const cpu1 = bridge.cpuMs();
     const atEnd = await readSinkSends(c.sinkUrl);
     const drainS = 5;
@@ -104,17 +118,17 @@ export async function runMaxAccept(backend: Backend, c: BenchContext): Promise<M
 
 /** Scenario 2: a steady `fixedRate` requests/s; does the outbox keep pace? */
 export async function runFixedRate(backend: Backend, c: BenchContext): Promise<FixedRateResult> {
-  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry, split: c.split });
+  const bridge = await startBridgeChild({ backend, connectionString: c.sinkConnectionString, env: c.bridgeEnv, cpuProfDir: c.cpuProfDir, entry: c.entry, split: c.split, bridges: c.bridges });
   try {
-    await runPacedLoad({ url: bridge.url, rate: c.fixedRate / 2, durationS: c.durations.warmS, runTag: `${backend}-fixed-warm` });
+    await runPacedLoad({ url: bridge.urls, rate: c.fixedRate / 2, durationS: c.durations.warmS, runTag: `${backend}-fixed-warm` });
     await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
-    const buckets0 = await readAcceptBuckets(bridge.url);
+    const buckets0 = await readAcceptBucketsOfAll(bridge.urls);
     const sampling = startOutboxSampling(bridge.url, c.sinkUrl, 1000);
     const before = await readSinkSends(c.sinkUrl);
     const cpu0 = bridge.cpuMs();
     const threads0 = bridge.threadCpuMs();
     const db0 = backend === "postgres" ? readCpuMsOfCommand("postgres") : NaN;
-    const load = await runPacedLoad({ url: bridge.url, rate: c.fixedRate, durationS: c.durations.fixedS, runTag: `${backend}-fixed` });
+    const load = await runPacedLoad({ url: bridge.urls, rate: c.fixedRate, durationS: c.durations.fixedS, runTag: `${backend}-fixed` });
     const cpuCores = (bridge.cpuMs() - cpu0) / (load.seconds * 1000);
     const threads1 = bridge.threadCpuMs();
     const cores = (k: keyof ThreadCpuMs) => (threads1[k] - threads0[k]) / (load.seconds * 1000);
@@ -123,8 +137,9 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
     const dbCpuCores = backend === "postgres" ? (readCpuMsOfCommand("postgres") - db0) / (load.seconds * 1000) : undefined;
     const after = await readSinkSends(c.sinkUrl);
     const samples = await sampling.stop();
-    const serverP99 = serverP99UpperBoundMs(buckets0, await readAcceptBuckets(bridge.url));
+    const serverP99 = serverP99UpperBoundMs(buckets0, await readAcceptBucketsOfAll(bridge.urls));
     const drainAfterS = await waitForEmptyOutbox(bridge.url, c.sinkUrl, 10);
+    const cpuMsPerNotification = (bridge.cpuMs() - cpu0) / load.ok;
     const offeredDeliveriesPerSec = (load.ok * PLATFORMS_PER_REQUEST) / load.seconds;
     const deliveredPerSec = (after - before) / load.seconds;
     const pending = samples.map((s) => s.pending).filter(Number.isFinite);
@@ -144,6 +159,7 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
       keepsPace: deliveredPerSec >= 0.97 * offeredDeliveriesPerSec && backlogEnd <= offeredDeliveriesPerSec,
       serverP99UpperBoundMs: serverP99,
       cpuCores,
+      cpuMsPerNotification,
       cpuCoresByThread,
       mainLoopMsPerAccept,
       dbCpuCores,
@@ -153,5 +169,57 @@ export async function runFixedRate(backend: Backend, c: BenchContext): Promise<F
   } catch (e) {
     await bridge.stop();
     throw e;
+  }
+}
+
+export interface BacklogDrainResult {
+  /** Deliveries queued when the delivering bridge started (accepted by a BRIDGE_ROLE=api bridge that does not send). */
+  backlog: number;
+  drainedS: number;
+  deliveredPerSec: number;
+  /** Resident memory (all processes, MB) sampled every 250 ms while the backlog drained. */
+  rssSamplesMb: number[];
+  /** The highest RSS in the first and in the second half of the drain. */
+  firstHalfPeakMb: number;
+  secondHalfPeakMb: number;
+}
+
+/**
+ * Scenario 3: a backlog of `requests` × 3 deliveries, accepted by a BRIDGE_ROLE=api bridge (which
+ * never sends), then drained by a whole bridge started on the same database. Memory that grows with
+ * the backlog (the queue held in memory, per-delivery state kept after the send) shows as a second
+ * half of the drain above the first; a bounded outbox stays flat once its heaps have grown to size.
+ */
+export async function runBacklogDrain(backend: Backend, c: BenchContext, requests: number): Promise<BacklogDrainResult> {
+  const database = await createDatabase(backend);
+  try {
+    const filler = await startBridgeChild({ backend, database, connectionString: c.sinkConnectionString, env: { ...c.bridgeEnv, BRIDGE_ROLE: "api", API_PROCESSES: "1" }, entry: c.entry });
+    const fill = await runLoad({ url: filler.url, connections: c.connections, durationS: 60, amount: requests, runTag: `${backend}-backlog` }).finally(() => filler.stop());
+    const backlog = fill.ok * PLATFORMS_PER_REQUEST;
+    const sendsBefore = await readSinkSends(c.sinkUrl);
+    const bridge = await startBridgeChild({ backend, database, connectionString: c.sinkConnectionString, env: c.bridgeEnv, entry: c.entry });
+    const started = performance.now();
+    const rssSamplesMb: number[] = [];
+    const take = () => rssSamplesMb.push(processTree(bridge.pid).reduce((sum, p) => sum + (readMemoryMb(p)?.rssMb ?? 0), 0));
+    const timer = setInterval(take, 250);
+    try {
+      take();
+      while (performance.now() - started < 120_000 && (await readSinkSends(c.sinkUrl)) - sendsBefore < backlog) await sleep(250);
+    } finally {
+      clearInterval(timer);
+      await bridge.stop();
+    }
+    const drainedS = (performance.now() - started) / 1000;
+    const half = Math.floor(rssSamplesMb.length / 2);
+    return {
+      backlog,
+      drainedS,
+      deliveredPerSec: ((await readSinkSends(c.sinkUrl)) - sendsBefore) / drainedS,
+      rssSamplesMb,
+      firstHalfPeakMb: Math.max(...rssSamplesMb.slice(0, half)),
+      secondHalfPeakMb: Math.max(...rssSamplesMb.slice(half)),
+    };
+  } finally {
+    await database.remove();
   }
 }
