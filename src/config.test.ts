@@ -61,7 +61,12 @@ describe("loadConfig", () => {
   });
 
   it("rejects AUTH_MODE=none on a public bind unless forced", () => {
-    expect(problemsOf({ HOST: "0.0.0.0" })[0]).toContain("AUTH_ALLOW_INSECURE");
+    const [problem] = problemsOf({ HOST: "0.0.0.0" });
+    expect(problem).toContain("AUTH_ALLOW_INSECURE");
+    // The value in use is quoted as what HOST is, never written as a setting to copy (HOST=0.0.0.0).
+    expect(problem).toContain("HOST is '0.0.0.0'");
+    expect(problem).toContain("Set HOST=127.0.0.1");
+    expect(problem).not.toContain("HOST=0.0.0.0");
     expect(loadConfig({ HOST: "0.0.0.0", AUTH_ALLOW_INSECURE: "true" }).HOST).toBe("0.0.0.0");
   });
 

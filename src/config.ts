@@ -211,7 +211,7 @@ function crossCheck(c: Raw): string[] {
   if (c.AUTH_OPENID_METADATA_URL && !c.AUTH_OPENID_METADATA_URL.startsWith("https://") && !isLoopbackUrl(c.AUTH_OPENID_METADATA_URL))
     p.push("AUTH_OPENID_METADATA_URL: use https: whoever serves it chooses the keys tokens are checked with (plain http only on loopback)");
   if (c.AUTH_MODE === "none" && !isLoopbackHost(c.HOST) && !c.AUTH_ALLOW_INSECURE)
-    p.push(`AUTH_MODE: none lets anyone push to every user; it is allowed only with HOST on loopback (HOST=${c.HOST}). Use AUTH_MODE=entra, or set AUTH_ALLOW_INSECURE=true if you really mean it`);
+    p.push(`AUTH_MODE: none lets anyone push to every user, so it is allowed only when HOST is a loopback address (127.0.0.1, ::1 or localhost), and HOST is '${c.HOST}'. Set HOST=127.0.0.1, use AUTH_MODE=entra, or set AUTH_ALLOW_INSECURE=true if you really mean it`);
   if (c.BRIDGE_ROLE !== "all" && (c.DELIVERY_MODE !== "outbox" || c.BRIDGE_STRATEGY !== "hubs"))
     p.push("BRIDGE_ROLE: api and worker split the durable outbox between processes; they need BRIDGE_STRATEGY=hubs and DELIVERY_MODE=outbox");
   if (c.BRIDGE_ROLE !== "all" && c.DATABASE_URL.startsWith("sqlite::memory:"))

@@ -1,7 +1,9 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 
-export const PG_URL = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** The server the PostgreSQL suites use unless TEST_DATABASE_URL names another (the README says which). */
+export const DEFAULT_PG_URL = "postgres://postgres@127.0.0.1:5432/test";
+export const PG_URL = process.env.TEST_DATABASE_URL ?? DEFAULT_PG_URL;
 
 /**
  * Whether the PostgreSQL suites can run. Under CI they must: an unreachable server fails the run
