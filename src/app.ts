@@ -6,6 +6,7 @@ import type { DeliveryStrategy } from "./delivery/strategy.js";
 import type { AppError } from "./errors.js";
 import { authenticateCaller, type Authenticate } from "./http/authenticate.js";
 import { createErrorHandler, notFoundHandler } from "./http/error-handler.js";
+import { clientApiPipeline, createClientApiRouter } from "./http/me/client-api-router.js";
 import { parseLegacyJson } from "./http/legacy-body.js";
 import { limitRate, limitUrlLength } from "./http/limits.js";
 import { assignRequestIds } from "./http/request-ids.js";
@@ -65,11 +66,14 @@ export function createApp(d: AppDeps): express.Express {
 
 function mountApi(app: express.Express, d: AppDeps): void {
   const authenticate = authenticateCaller(d.authenticate);
-  const accept = [authenticate, limitRate({ perMinute: d.limits.rateLimitPerMinute, status: d.limits.rateLimitStatus, now: d.now, store: d.rateLimitStore }), ...parseLegacyJson(d.limits.maxBodyBytes)];
+  // One limiter: a caller's allowance covers the legacy API and the client API together.
+  const limit = limitRate({ perMinute: d.limits.rateLimitPerMinute, status: d.limits.rateLimitStatus, now: d.now, store: d.rateLimitStore });
+  const accept = [authenticate, limit, ...parseLegacyJson(d.limits.maxBodyBytes)];
   app.use(createNotificationRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, publicBaseUrl: d.publicBaseUrl, currentTraceparent: d.currentTraceparent, accept }));
   app.use(createPreviewRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, accept, newId: d.newId }));
   if (d.store) {
     app.use(createStatusRouter({ store: d.store, now: d.now, authenticate, appHosts: d.appHosts }));
+    app.use("/bridge/me", createClientApiRouter({ store: d.store.subscriptions, appHosts: d.appHosts, now: d.now, pipeline: clientApiPipeline({ authenticate, limitRate: limit }) }));
     app.use(createAdminRouter({ store: d.store, now: d.now, guard: requireAdmin({ adminToken: d.adminToken, authMode: d.authMode }) }));
   }
 }

@@ -7,7 +7,11 @@ export type AppHostRules = Record<string, string[]>;
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const EXAMPLE = '{"<app id>": ["graphnotifications.contoso.com"]}';
 
-const normaliseHost = (host: string): string => host.trim().toLowerCase().replace(/\.$/, "");
+/** Host names compare case-insensitively, without a trailing dot. */
+export const normaliseHost = (host: string): string => host.trim().toLowerCase().replace(/\.$/, "");
+
+/** True for a DNS host name (after normaliseHost). */
+export const isHostName = (host: string): boolean => HOST_NAME.test(host);
 
 /**
  * Parse AUTH_APP_HOSTS: a JSON object mapping each calling application (client) id to the

@@ -1,6 +1,7 @@
 import type { AcceptedNotification, Platform } from "../legacy/types.js";
 import type { NativeSend } from "../delivery/native-send.js";
 import type { FeedStore } from "./feed.js";
+import type { SubscriptionStore } from "./subscription-store.js";
 
 export const DELIVERY_STATES = ["pending", "retrying", "sent", "dead-lettered", "expired", "cancelled", "superseded"] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
@@ -99,6 +100,8 @@ export type AckResult = "ok" | "not-found" | "bad-token";
 
 export interface Store extends FeedStore {
   readonly backend: "sqlite" | "postgres";
+  /** Subscription ids and device installations of the client-facing API (same database, same migrations). */
+  readonly subscriptions: SubscriptionStore;
   migrate(): Promise<void>;
   /** Throws when the database is unreachable. */
   ping(): Promise<void>;

@@ -4,6 +4,7 @@ import { describeAcceptContract } from "./accept.contract.js";
 import { describeFeedContract } from "./feed.contract.js";
 import { describeOutboxContract } from "./outbox.contract.js";
 import { describeRetentionContract } from "./retention.contract.js";
+import { describeSubscriptionsContract } from "./subscriptions.contract.js";
 import { anAcceptInput, at, T0 } from "./fixtures.js";
 
 export type StoreFactory = () => Promise<Store>;
@@ -55,6 +56,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeOutboxContract(ref);
     describeRetentionContract(ref);
     describeFeedContract(ref);
+    describeSubscriptionsContract(ref);
 
     describe("acknowledgements", () => {
       it("accepts the right token, rejects a wrong one and an unknown notification", async () => {

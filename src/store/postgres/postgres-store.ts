@@ -11,6 +11,8 @@ import { PostgresOutcomeWriter } from "./postgres-outcomes.js";
 import { migratePostgres } from "./postgres-migrate.js";
 import { changeFeedStateInPostgres, countFeedInPostgres, feedChangesInPostgres, getFeedItemInPostgres, listFeedInPostgres } from "./postgres-feed.js";
 import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope } from "../feed.js";
+import { PostgresSubscriptions } from "./postgres-subscriptions.js";
+import type { SubscriptionStore } from "../subscription-store.js";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 const UNFINISHED = "state IN ('pending', 'retrying')";
@@ -38,6 +40,7 @@ export class PostgresStore implements Store {
   private migrations?: Migration[];
   private readonly outcomes: PostgresOutcomeWriter;
   private readonly accepts: PostgresAcceptBatcher;
+  readonly subscriptions: SubscriptionStore;
 
   constructor(o: PostgresStoreOptions) {
     if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) {
@@ -52,6 +55,7 @@ export class PostgresStore implements Store {
     this.pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects
     this.outcomes = new PostgresOutcomeWriter(this.pool, UNFINISHED);
     // Leave pool connections for claims, outcomes and reads.
+    this.subscriptions = new PostgresSubscriptions(this.pool);
     this.accepts = new PostgresAcceptBatcher(this.pool, { maxInFlight: Math.max(1, Math.floor((o.maxConnections ?? 10) / 2)), maxBatch: 200 });
   }
 

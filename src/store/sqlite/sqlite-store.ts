@@ -11,6 +11,8 @@ import { GroupCommit } from "./group-commit.js";
 import { acceptInSqlite } from "./sqlite-accept.js";
 import { changeFeedStateInSqlite, countFeedInSqlite, feedChangesInSqlite, getFeedItemInSqlite, listFeedInSqlite } from "./sqlite-feed.js";
 import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope } from "../feed.js";
+import { SqliteSubscriptions } from "./sqlite-subscriptions.js";
+import type { SubscriptionStore } from "../subscription-store.js";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 const UNFINISHED = "state IN ('pending', 'retrying')";
@@ -27,6 +29,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private migrations?: Migration[];
   private readonly writes: GroupCommit;
+  readonly subscriptions: SubscriptionStore;
 
   constructor(filename: string, o: { walCheckpoints?: boolean } = {}) {
     this.db = new Database(filename);
@@ -36,6 +39,7 @@ export class SqliteStore implements Store {
     if (o.walCheckpoints === false) this.db.pragma("wal_autocheckpoint = 0");
     this.db.pragma("busy_timeout = 5000"); // another process holding the write lock: wait, don't fail
     this.writes = new GroupCommit(this.db);
+    this.subscriptions = new SqliteSubscriptions(this.db, this.writes);
   }
 
   async migrate(): Promise<void> {
