@@ -109,6 +109,10 @@ describe("loadConfig", () => {
 
   it("requires the {unsId} placeholder in the tag template", () => {
     expect(problemsOf({ TARGET_TAG_TEMPLATE: "$UserId:fixed" })[0]).toContain("{unsId}");
+    // Refused at start-up, not discovered as dead letters (NH answers 400 to every send).
+    expect(problemsOf({ TARGET_TAG_TEMPLATE: "user:{unsId} &&" })).toEqual([
+      expect.stringMatching(/^TARGET_TAG_TEMPLATE: The tag template 'user:\{unsId\} &&' is not a valid Notification Hubs tag expression: the expression ends too early/),
+    ]);
   });
 
   it("runs one API process unless told otherwise, and refuses API processes that could not share the work", () => {

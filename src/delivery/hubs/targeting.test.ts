@@ -64,6 +64,21 @@ describe("buildTagExpression", () => {
     expect(() => checkTagTemplate("user/{unsId}")).toThrow(/may use only/);
   });
 
+  it.each([
+    ["user:{unsId} &&", /ends too early/],
+    ["user:{unsId} & muted", /use '&&'/],
+    ["(user:{unsId} || legacy:{unsId}", /'\(' is not closed/],
+    ["user:{unsId} muted", /unexpected 'muted'/],
+    ["a:{unsId} && b && c && d && e && f && g", /7 tags; the limit is 6/],
+  ])("rejects '%s', which is not a valid Notification Hubs tag expression", (template, why) => {
+    expect(() => checkTagTemplate(template)).toThrow(/is not a valid Notification Hubs tag expression/);
+    expect(() => checkTagTemplate(template)).toThrow(why);
+  });
+
+  it("accepts compound templates NH accepts", () => {
+    for (const t of ["(uns:{unsId} || legacy_{unsId}) && !muted", "$UserId:{unsId} && !muted", "!blocked && $InstallationId:{unsId}"]) expect(() => checkTagTemplate(t), t).not.toThrow();
+  });
+
   it("rejects a tag that could exceed 120 characters", () => {
     expect(() => checkTagTemplate(`${"p".repeat(56)}{unsId}`)).not.toThrow();
     expect(() => checkTagTemplate(`${"p".repeat(57)}{unsId}`)).toThrow(/121 characters/);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { parseTagExpression } from "../../emulator/tag-expression.js";
 
 export const UNS_ID_PLACEHOLDER = "{unsId}";
 export const DEFAULT_TAG_TEMPLATE = "$UserId:{unsId}";
@@ -47,6 +48,15 @@ export function checkTagTemplate(template: string): void {
     if (longest > MAX_TAG_LENGTH)
       throw new Error(`The tag '${token}' in the tag template can reach ${longest} characters; Notification Hubs allows ${MAX_TAG_LENGTH}. Shorten its fixed part.`);
   }
+  // The whole template, filled with the longest value, must be an expression NH accepts (the emulator's parser follows NH's grammar).
+  const parsed = parseTagExpression(fillTemplate(template, "u".repeat(MAX_ENCODED_USER_ID_LENGTH)));
+  if (!parsed.ok)
+    throw new Error(`The tag template '${template}' is not a valid Notification Hubs tag expression: ${parsed.error}. Combine tags with &&, || and ! and balanced parentheses, e.g. ${DEFAULT_TAG_TEMPLATE} or (user:{unsId} && !muted).`);
+}
+
+/** Every `{unsId}` replaced with `value`; after `$UserId:` and `$InstallationId:` the braces stay (NH spells them `$UserId:{alice}`). */
+function fillTemplate(template: string, value: string): string {
+  return template.replace(/(\$(?:UserId|InstallationId):)?\{unsId\}/g, (_m, builtIn: string | undefined) => (builtIn ? `${builtIn}{${value}}` : value));
 }
 
 const checkedTemplates = new Set<string>();
@@ -61,8 +71,7 @@ export function buildTagExpression(template: string, unsId: string): string {
     checkTagTemplate(template);
     checkedTemplates.add(template); // one template per bridge: checked once, not per request
   }
-  const value = encodeUserIdForTag(unsId);
-  return template.replace(/(\$(?:UserId|InstallationId):)?\{unsId\}/g, (_m, builtIn: string | undefined) => (builtIn ? `${builtIn}{${value}}` : value));
+  return fillTemplate(template, encodeUserIdForTag(unsId));
 }
 
 /** NH allows at most 6 tags in an expression that is not only ORs: the target plus 5 exclusions. */
