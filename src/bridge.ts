@@ -28,6 +28,8 @@ import type { AttemptEvent, OutboxWorker } from "./outbox/worker.js";
 import { openStore } from "./store/open-store.js";
 import { namingSetting } from "./startup-failure.js";
 import type { Store } from "./store/store.js";
+import { createStoreHealth } from "./store/logged-store-health.js";
+import { watchStore, type StoreHealth } from "./store/store-health.js";
 import { readFileSync } from "node:fs";
 import type { Store as RateLimitStore } from "express-rate-limit";
 
@@ -142,6 +144,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   }
 
   let store: Store | undefined;
+  let storeHealth: StoreHealth | undefined;
   let sender: HubSender | undefined;
   let outboxThread: OutboxThread | undefined;
   let strategy: DeliveryStrategy;
@@ -175,6 +178,9 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
       // cluster the primary's. Accepting connections then never copy the WAL into the database.
       store = await namingSetting("DATABASE_URL", c.DATABASE_URL, () => openAndMigrate(c, o));
       closers.unshift(() => store!.close());
+      // Every failure of this loop's store is seen here: a store that cannot write takes readiness down.
+      storeHealth = createStoreHealth(store, logger, "readiness is false and accepts answer 503");
+      store = watchStore(store, storeHealth);
     }
     strategy = createNotificationHubsStrategy({
       sender,
@@ -190,7 +196,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   const metrics = createMetrics({ outboxStats });
   const health = createHealthRouter({
     checks: [
-      ...(store ? [{ name: "store", check: async () => { await store!.ping(); if (!(await store!.migrationsApplied())) throw new Error("migrations not applied"); } }] : []),
+      ...(store ? [{ name: "store", check: async () => { await storeHealth!.check(); await store!.ping(); if (!(await store!.migrationsApplied())) throw new Error("migrations not applied"); } }] : []),
       { name: c.BRIDGE_STRATEGY === "graph" ? "graph" : "notification-hubs", check: () => strategy.checkReady() },
     ],
   });
@@ -201,7 +207,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   let worker: OutboxWorker | undefined;
   if (store && sender && c.BRIDGE_ROLE !== "api") {
     if (c.outboxOnThread) outboxThread = await startOutboxThread({ config: c, connectionString: connectionString ?? "" }, { logger, onAttempt });
-    else worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt });
+    else worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt, health: storeHealth });
   }
 
   // Each step runs even when an earlier one failed (a store that went away cannot take claims

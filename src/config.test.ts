@@ -107,6 +107,15 @@ describe("loadConfig", () => {
     expect(loadConfig({ DELIVERY_MODE: "direct" }).IOS_FALLBACK_MODE).toBe("immediate");
   });
 
+  it("refuses outbox settings whose lease cannot cover a claimed batch, naming them", () => {
+    expect(loadConfig({}).OUTBOX_BATCH_SIZE).toBe(128);
+    const [problem] = problemsOf({ OUTBOX_BATCH_SIZE: "500" });
+    expect(problem).toMatch(/^OUTBOX_BATCH_SIZE: .*OUTBOX_CONCURRENCY=64.*NH_TIMEOUT_MS=10000.*OUTBOX_LEASE_MS=30000/);
+    expect(loadConfig({ OUTBOX_BATCH_SIZE: "500", OUTBOX_LEASE_MS: "81000" }).OUTBOX_LEASE_MS).toBe(81_000);
+    expect(problemsOf({ OUTBOX_LEASE_MS: "2000" })[0]).toMatch(/^OUTBOX_LEASE_MS: .*NH_TIMEOUT_MS/);
+    expect(loadConfig({ DELIVERY_MODE: "direct", OUTBOX_LEASE_MS: "2000" }).OUTBOX_LEASE_MS).toBe(2000); // no outbox, no lease
+  });
+
   it("requires the {unsId} placeholder in the tag template", () => {
     expect(problemsOf({ TARGET_TAG_TEMPLATE: "$UserId:fixed" })[0]).toContain("{unsId}");
     // Refused at start-up, not discovered as dead letters (NH answers 400 to every send).

@@ -6,6 +6,7 @@ import { isLoopbackHost, isLoopbackUrl } from "./net/loopback.js";
 import { parseRoutingFile, RoutingFileError, type ParsedRouting } from "./routing/routing-file.js";
 import { redactRouting } from "./routing/redact-routing.js";
 import type { RoutingTable } from "./routing/types.js";
+import { leaseProblems } from "./outbox/lease.js";
 
 /**
  * The only module that reads the environment. loadConfig is pure (env in, frozen Config out) and
@@ -59,7 +60,8 @@ const schema = z.object({
   OUTBOX_THREAD: bool.default(true),
   RETENTION_DAYS: int(0, 3650).default(7),
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(100),
-  OUTBOX_BATCH_SIZE: int(1, 1000).default(500),
+  // With the defaults a claim is exactly what the lease covers (src/outbox/lease.ts): 2 rounds of 64 sends of up to 10 s.
+  OUTBOX_BATCH_SIZE: int(1, 1000).default(128),
   OUTBOX_CONCURRENCY: int(1, 256).default(64),
   OUTBOX_LEASE_MS: int(1000, 3_600_000).default(30_000),
   OUTBOX_MAX_ATTEMPTS: int(1, 100).default(10),
@@ -220,6 +222,8 @@ function crossCheck(c: Raw): string[] {
     p.push("API_PROCESSES: the cluster's primary delivers and its API processes accept, so it needs BRIDGE_ROLE=all; leave API_PROCESSES at 1 for an api or worker process");
   if (c.API_PROCESSES > 1 && c.DELIVERY_MODE === "outbox" && c.DATABASE_URL.startsWith("sqlite::memory:"))
     p.push("API_PROCESSES: processes must share a database file or server, not sqlite::memory:");
+  if (c.DELIVERY_MODE === "outbox" && c.BRIDGE_STRATEGY === "hubs")
+    p.push(...leaseProblems({ leaseMs: c.OUTBOX_LEASE_MS, concurrency: c.OUTBOX_CONCURRENCY, sendTimeoutMs: c.NH_TIMEOUT_MS, batchSize: c.OUTBOX_BATCH_SIZE }));
   if (c.OUTBOX_MAX_BACKOFF_MS < c.OUTBOX_BASE_BACKOFF_MS) p.push("OUTBOX_MAX_BACKOFF_MS: must be at least OUTBOX_BASE_BACKOFF_MS");
   return p;
 }

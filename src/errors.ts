@@ -26,6 +26,9 @@ export class AppError extends Error {
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
 
+/** What a caller is told to wait while the store is down: about one PostgreSQL restart. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
 /** Graph's own error codes where Graph had one; ours in UPPER_SNAKE otherwise. */
 export const errors = {
   invalidRequest: (message: string, details?: unknown) =>
@@ -68,6 +71,17 @@ export const errors = {
     }),
   upstreamFailed: (message: string) => new AppError("BadGateway", 502, message),
   notReady: (reason: string) => new AppError("ServiceUnavailable", 503, reason),
+  /**
+   * The database cannot serve (restarting, unreachable, disk full, locked). The accept did not
+   * complete; if the connection broke during COMMIT it may still have been stored, which is why
+   * the caller is told to retry with the same Idempotency-Key (docs/delivery.md).
+   */
+  storeUnavailable: (cause?: unknown) =>
+    new AppError(
+      "ServiceUnavailable", 503,
+      `The bridge's database is unavailable, so the request could not be completed. Retry after ${STORE_RETRY_AFTER_SECONDS} seconds, with the same Idempotency-Key so that a retry can never send twice.`,
+      { headers: { "Retry-After": String(STORE_RETRY_AFTER_SECONDS) }, cause },
+    ),
   internal: (cause?: unknown) =>
     new AppError("InternalServerError", 500, "An unexpected error occurred. Quote the request-id when reporting it.", { cause }),
 } as const;

@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from "express";
 import { AppError, DeliveryError, errors, isAppError } from "../errors.js";
 import { GRAPH_JSON, graphErrorBody } from "../legacy/response.js";
 import { isIdempotencyConflictError } from "../store/store.js";
+import { isStoreUnavailable } from "../store/store-unavailable.js";
 import { idsOf } from "./request-ids.js";
 
 interface BodyParserError {
@@ -53,6 +54,7 @@ export function toAppError(err: unknown, maxBodyBytes: number): AppError {
     if (e.code === "Z_DATA_ERROR" || e.code === "Z_BUF_ERROR")
       return errors.invalidRequest("The request body is not valid for its Content-Encoding.");
   }
+  if (isStoreUnavailable(err)) return errors.storeUnavailable(err);
   return errors.internal(err);
 }
 

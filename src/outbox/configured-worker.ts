@@ -6,6 +6,7 @@ import type { Config } from "../config.js";
 import { createSendDelivery } from "../delivery/hubs/send-delivery.js";
 import type { HubSender } from "../delivery/hubs/hub-sender.js";
 import { traceDelivery } from "../observability/traced-delivery.js";
+import type { StoreHealth } from "../store/store-health.js";
 import type { Store } from "../store/store.js";
 import { createRetention } from "./retention.js";
 import { createOutboxWorker, type AttemptEvent, type OutboxWorker } from "./worker.js";
@@ -18,6 +19,8 @@ export interface OutboxDeps {
   tracer?: Tracer;
   logger: Logger;
   onAttempt: (e: AttemptEvent) => void;
+  /** The store's health as this loop sees it (watchStore): claims pause while it is down. */
+  health?: StoreHealth;
 }
 
 /**
@@ -38,6 +41,9 @@ export function createConfiguredOutboxWorker(
   const worker = createWorker(c, d);
   return {
     runOnce: () => worker.runOnce(),
+    get unrecorded() {
+      return worker.unrecorded;
+    },
     start() {
       worker.start();
       retention?.start();
@@ -61,6 +67,8 @@ function createWorker(
     batchSize: c.OUTBOX_BATCH_SIZE,
     concurrency: c.OUTBOX_CONCURRENCY,
     leaseMs: c.OUTBOX_LEASE_MS,
+    sendTimeoutMs: c.NH_TIMEOUT_MS,
+    health: d.health,
     maxAttempts: c.OUTBOX_MAX_ATTEMPTS,
     baseBackoffMs: c.OUTBOX_BASE_BACKOFF_MS,
     maxBackoffMs: c.OUTBOX_MAX_BACKOFF_MS,

@@ -42,6 +42,28 @@ function classifyFailure(e: unknown): { retryable: boolean; status?: number; ret
   return { retryable: true, error: e instanceof Error ? e.message : String(e) };
 }
 
+/**
+ * A delivery was sent (or its fate decided) but the outcome could not be written. The worker keeps
+ * it and writes it again before claiming anything else: sending it again would be a duplicate.
+ */
+export class OutcomeNotRecorded extends Error {
+  constructor(readonly event: AttemptEvent, readonly write: () => Promise<boolean>, cause: unknown) {
+    super(`the outcome of delivery ${event.deliveryId} (${event.outcome}) could not be recorded: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = "OutcomeNotRecorded";
+  }
+}
+
+/** Writes an outcome; resolves with the event (claimLost when the claim was gone), or throws OutcomeNotRecorded. */
+export async function recordOutcome(event: AttemptEvent, write: () => Promise<boolean>): Promise<AttemptEvent> {
+  let ok: boolean;
+  try {
+    ok = await write();
+  } catch (e) {
+    throw new OutcomeNotRecorded(event, write, e);
+  }
+  return ok ? event : { ...event, claimLost: true };
+}
+
 /** One claimed delivery: expire it, or send it and record sent / retry / dead letter. */
 export async function processDelivery(d: DeliveryRecord, ctx: ProcessContext): Promise<AttemptEvent> {
   const { store, owner, now } = ctx;
@@ -51,32 +73,45 @@ export async function processDelivery(d: DeliveryRecord, ctx: ProcessContext): P
 
   if (d.expiresAt.getTime() <= started.getTime()) {
     const error = "The notification expired before it could be delivered.";
-    const ok = await store.markFinal(d.id, owner, { state: "expired", error }, started);
-    return { ...event, outcome: "expired", error, latencyMs: 0, claimLost: !ok || undefined };
+    return recordOutcome({ ...event, outcome: "expired", error, latencyMs: 0 }, () => store.markFinal(d.id, owner, { state: "expired", error }, started));
   }
+  let receipt: SendReceipt;
   try {
-    const receipt = await ctx.send(d);
-    const ok = await store.markSent(d.id, owner, receipt, now());
-    return { ...event, outcome: "sent", trackingId: receipt.trackingId, latencyMs: latency(), claimLost: !ok || undefined };
+    receipt = await ctx.send(d);
   } catch (e) {
-    const latencyMs = latency();
-    if (e instanceof DeliveryNotNeeded) {
-      const ok = await store.markFinal(d.id, owner, { state: "cancelled", error: e.message }, now());
-      return { ...event, outcome: "cancelled", error: e.message, latencyMs, claimLost: !ok || undefined };
-    }
-    const f = classifyFailure(e);
-    const at = now();
-    if (f.retryable && d.attempts < ctx.policy.maxAttempts) {
-      const delay = nextAttemptDelay({
-        attempt: d.attempts, retryAfterMs: f.retryAfterMs,
-        baseMs: ctx.policy.baseBackoffMs, maxMs: ctx.policy.maxBackoffMs, random: ctx.policy.random,
-      });
-      const nextAttemptAt = new Date(at.getTime() + delay);
-      const ok = await store.markRetry(d.id, owner, { error: f.error, status: f.status, nextAttemptAt }, at);
-      return { ...event, outcome: "retry", status: f.status, error: f.error, latencyMs, nextAttemptAt, claimLost: !ok || undefined };
-    }
-    const error = f.retryable ? `Gave up after ${d.attempts} attempts: ${f.error}` : f.error;
-    const ok = await store.markFinal(d.id, owner, { state: "dead-lettered", error, status: f.status }, at);
-    return { ...event, outcome: "dead-lettered", status: f.status, error, latencyMs, claimLost: !ok || undefined };
+    return recordFailure(d, e, { ...event, latencyMs: latency() }, ctx);
   }
+  const at = now();
+  return recordOutcome(
+    { ...event, outcome: "sent", trackingId: receipt.trackingId, latencyMs: latency() },
+    () => store.markSent(d.id, owner, receipt, at),
+  );
+}
+
+type BaseEvent = Pick<AttemptEvent, "deliveryId" | "notificationId" | "platform" | "attempt" | "latencyMs">;
+
+/** A send that failed: cancelled, retried later, or dead-lettered. */
+function recordFailure(d: DeliveryRecord, e: unknown, event: BaseEvent, ctx: ProcessContext): Promise<AttemptEvent> {
+  const { store, owner } = ctx;
+  const at = ctx.now();
+  if (e instanceof DeliveryNotNeeded) {
+    return recordOutcome({ ...event, outcome: "cancelled", error: e.message }, () => store.markFinal(d.id, owner, { state: "cancelled", error: e.message }, at));
+  }
+  const f = classifyFailure(e);
+  if (f.retryable && d.attempts < ctx.policy.maxAttempts) {
+    const delay = nextAttemptDelay({
+      attempt: d.attempts, retryAfterMs: f.retryAfterMs,
+      baseMs: ctx.policy.baseBackoffMs, maxMs: ctx.policy.maxBackoffMs, random: ctx.policy.random,
+    });
+    const nextAttemptAt = new Date(at.getTime() + delay);
+    return recordOutcome(
+      { ...event, outcome: "retry", status: f.status, error: f.error, nextAttemptAt },
+      () => store.markRetry(d.id, owner, { error: f.error, status: f.status, nextAttemptAt }, at),
+    );
+  }
+  const error = f.retryable ? `Gave up after ${d.attempts} attempts: ${f.error}` : f.error;
+  return recordOutcome(
+    { ...event, outcome: "dead-lettered", status: f.status, error },
+    () => store.markFinal(d.id, owner, { state: "dead-lettered", error, status: f.status }, at),
+  );
 }

@@ -1,5 +1,7 @@
+import type { StoreHealth } from "../store/store-health.js";
 import type { Store } from "../store/store.js";
-import { processDelivery, type AttemptEvent, type ProcessContext, type SendDelivery } from "./process-delivery.js";
+import { sendFitsLease } from "./lease.js";
+import { OutcomeNotRecorded, processDelivery, type AttemptEvent, type ProcessContext, type SendDelivery } from "./process-delivery.js";
 
 export type { AttemptEvent, SendDelivery } from "./process-delivery.js";
 
@@ -10,8 +12,10 @@ export interface OutboxWorkerOptions {
   /** Unique per process (e.g. hostname:pid:random); leases are held in this name. */
   owner: string;
   batchSize?: number;
-  /** How long a claim is held; a crashed worker's claims are taken over after this. Keep it well above a send's timeout. */
+  /** How long a claim is held; a crashed worker's claims are taken over after this (see lease.ts). */
   leaseMs?: number;
+  /** The longest one send may take (NH_TIMEOUT_MS): no send starts unless it ends inside its lease. */
+  sendTimeoutMs?: number;
   maxAttempts?: number;
   baseBackoffMs?: number;
   maxBackoffMs?: number;
@@ -19,6 +23,8 @@ export interface OutboxWorkerOptions {
   /** Concurrent sends within a batch. */
   concurrency?: number;
   random?: () => number;
+  /** What this worker knows of its store: while it is down, nothing is claimed (probes bring it back). */
+  health?: StoreHealth;
   onAttempt?: (e: AttemptEvent) => void;
   /** A failed poll or bookkeeping write; the loop carries on. */
   onError?: (e: unknown) => void;
@@ -30,11 +36,14 @@ export interface OutboxWorker {
   stop(): Promise<void>;
   /** Claims one batch and processes it; resolves with the number of deliveries processed. */
   runOnce(): Promise<number>;
+  /** Outcomes sent but not yet written (the store failed); nothing is claimed while there are any. */
+  readonly unrecorded: number;
 }
 
 export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   const batchSize = o.batchSize ?? 50;
   const leaseMs = o.leaseMs ?? 60_000;
+  const sendTimeoutMs = o.sendTimeoutMs ?? 0;
   const pollIntervalMs = o.pollIntervalMs ?? 1000;
   const concurrency = Math.max(1, o.concurrency ?? Math.min(batchSize, 16));
   const ctx: ProcessContext = {
@@ -49,24 +58,70 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
   let wake: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
   const running = new Set<Promise<number>>();
+  /** Sent (or decided) but not written: written again, never sent again. Bounded by one batch. */
+  const unrecorded: OutcomeNotRecorded[] = [];
+  /** Claims left unstarted by the last batch, to give back once the store takes writes again. */
+  let unstartedClaims = false;
+
+  const report = (e: AttemptEvent): void => o.onAttempt?.(e);
+
+  /** Writes the outcomes the store refused earlier; resolves with how many went in. */
+  async function writeUnrecorded(): Promise<number> {
+    let written = 0;
+    for (const item of unrecorded.splice(0)) {
+      try {
+        report((await item.write()) ? item.event : { ...item.event, claimLost: true });
+        written++;
+      } catch {
+        unrecorded.push(item);
+      }
+    }
+    return written;
+  }
+
+  /** Whether the store can take this worker's writes again; only then is anything claimed. */
+  async function resume(): Promise<{ ready: boolean; written: number }> {
+    if (o.health && !o.health.available) {
+      try {
+        await o.health.check();
+      } catch {
+        return { ready: false, written: 0 };
+      }
+    }
+    const written = unrecorded.length ? await writeUnrecorded() : 0;
+    if (unrecorded.length) return { ready: false, written };
+    if (unstartedClaims) {
+      await o.store.releaseClaims(o.owner, o.now()); // nothing of ours is in flight or unrecorded now
+      unstartedClaims = false;
+    }
+    return { ready: true, written };
+  }
+
+  const mayStart = (claimedAt: number): boolean =>
+    !stopping && unrecorded.length === 0 && (o.health?.available ?? true) &&
+    (sendTimeoutMs === 0 || sendFitsLease(o.now().getTime() - claimedAt, { leaseMs, sendTimeoutMs }));
 
   async function processBatch(): Promise<number> {
+    const { ready, written } = await resume();
+    if (!ready) return written;
+    const claimedAt = o.now().getTime();
     const claimed = await o.store.claimDueDeliveries({ owner: o.owner, now: o.now(), limit: batchSize, leaseMs });
     let next = 0;
-    let processed = 0;
+    let processed = written;
     const lane = async (): Promise<void> => {
-      while (!stopping && next < claimed.length) {
+      while (next < claimed.length && mayStart(claimedAt)) {
         const d = claimed[next++];
         try {
-          const event = await processDelivery(d, ctx); // not inside onAttempt?.(…): that would skip the send when unset
-          o.onAttempt?.(event);
+          report(await processDelivery(d, ctx)); // not inside onAttempt?.(…): that would skip the send when unset
           processed++;
         } catch (e) {
-          o.onError?.(e); // the lease expires and the delivery is retried: at-least-once
+          if (e instanceof OutcomeNotRecorded) unrecorded.push(e);
+          o.onError?.(e); // unrecorded: written again before the next claim; else retaken after the lease
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane));
+    if (next < claimed.length) unstartedClaims = true;
     return processed;
   }
 
@@ -96,6 +151,9 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
 
   return {
     runOnce,
+    get unrecorded() {
+      return unrecorded.length;
+    },
     start() {
       if (loop || stopping) return;
       loop = pollUntilStopped();
@@ -106,6 +164,10 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       wake?.();
       await loop;
       await Promise.allSettled([...running]);
+      if (unrecorded.length) await writeUnrecorded();
+      // Giving claims back would also free the rows whose outcomes are still unwritten: they would
+      // be sent again at once. Left leased, they are retaken only after the lease.
+      if (unrecorded.length) throw new Error(`${unrecorded.length} delivery outcomes could not be recorded before stopping; those deliveries are retaken after their lease (at-least-once)`);
       await o.store.releaseClaims(o.owner, o.now());
     },
   };

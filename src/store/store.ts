@@ -105,6 +105,11 @@ export interface Store extends FeedStore {
   migrate(): Promise<void>;
   /** Throws when the database is unreachable. */
   ping(): Promise<void>;
+  /**
+   * A small real write (committed, then undone), for telling when a store that failed (full disk,
+   * read-only failover, restart) can write again. Throws while it cannot.
+   */
+  probeWrite(): Promise<void>;
   migrationsApplied(): Promise<boolean>;
   /** One transaction: idempotency check, then insert notification + deliveries (or replace). */
   acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome>;

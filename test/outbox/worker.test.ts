@@ -167,3 +167,86 @@ describe("outbox worker", () => {
     expect(peak).toBe(3);
   });
 });
+
+describe("outbox worker when the store cannot write", () => {
+  /** The real store, with outcome writes failing as a full disk makes them fail (SQLITE_FULL) while `full`. */
+  function fillable() {
+    const state = { full: false };
+    const refuse = () => Promise.reject(Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" }));
+    const watched = new Proxy(store, {
+      get(target, key, receiver) {
+        const v: unknown = Reflect.get(target, key, receiver);
+        if (typeof v !== "function") return v;
+        const writes = ["markSent", "markRetry", "markFinal", "claimDueDeliveries", "releaseClaims", "probeWrite"];
+        return (...args: unknown[]) => (state.full && writes.includes(String(key)) ? refuse() : (v as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
+    return { state, store: watched };
+  }
+
+  it("never sends again a delivery whose outcome could not be written; writes it once the store takes writes", async () => {
+    const ids = await load(3);
+    const disk = fillable();
+    const errors: unknown[] = [];
+    const w = worker({
+      store: disk.store, batchSize: 3, concurrency: 1, onError: (e) => errors.push(e),
+      send: async (d) => {
+        if (sent.length === 0) disk.state.full = true; // the disk fills during the first send
+        return recordingSend(d);
+      },
+    });
+    expect(await w.runOnce()).toBe(0);
+    expect(sent).toHaveLength(1); // the others were not started once an outcome could not be written
+    const [a] = sent;
+    expect(w.unrecorded).toBe(1);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/outcome of delivery .* \(sent\) could not be recorded: database or disk is full/);
+
+    advanceTo(60_000); // long after the lease: still nothing is claimed or sent again while writes fail
+    expect(await w.runOnce()).toBe(0);
+    expect(sent).toEqual([a]);
+
+    disk.state.full = false;
+    expect(await w.runOnce()).toBe(3); // a's outcome written first, then the other two (given back, claimed again) sent
+    expect(sent).toHaveLength(3);
+    expect(new Set(sent)).toEqual(new Set(ids));
+    expect(w.unrecorded).toBe(0);
+    for (const id of ids) expect(await deliveryState(id)).toMatchObject({ state: "sent", attempts: 1 });
+    expect(events.map((e) => [e.deliveryId, e.outcome, e.claimLost])).toEqual(sent.map((id) => [id, "sent", undefined]));
+  });
+
+  it("claims nothing while its store health is down, and resumes once a probe writes", async () => {
+    const { StoreHealth, watchStore } = await import("../../src/store/store-health.js");
+    await load(2);
+    const disk = fillable();
+    let healthNow = 0;
+    const health = new StoreHealth({ probe: () => disk.store.probeWrite(), now: () => healthNow, probeIntervalMs: 1000 });
+    const w = worker({ store: watchStore(disk.store, health), health, onError: () => undefined });
+    disk.state.full = true;
+    await expect(w.runOnce()).rejects.toMatchObject({ code: "SQLITE_FULL" }); // the claim fails: the health goes down
+    expect(health.available).toBe(false);
+    disk.state.full = false;
+    expect(await w.runOnce()).toBe(0); // within the probe interval: paused without asking the store
+    expect(sent).toEqual([]);
+    healthNow = 1000;
+    expect(await w.runOnce()).toBe(2);
+    expect(health.available).toBe(true);
+  });
+
+  it("does not start a send that could not end inside the lease; gives those claims back", async () => {
+    const ids = await load(3);
+    const w = worker({
+      batchSize: 3, concurrency: 1, leaseMs: 30_000, sendTimeoutMs: 10_000,
+      send: async (d) => {
+        advanceTo(nowMs - T0.getTime() + 10_000); // each send takes the whole timeout
+        return recordingSend(d);
+      },
+    });
+    expect(await w.runOnce()).toBe(2); // the third would have started 20 s into a 30 s lease: 20 + 10 + 1 > 30
+    expect(sent).toHaveLength(2);
+    const [third] = ids.filter((id) => !sent.includes(id));
+    expect(await w.runOnce()).toBe(1); // given back (attempt restored), claimed again, sent
+    expect(sent[2]).toBe(third);
+    expect(await deliveryState(third)).toMatchObject({ state: "sent", attempts: 1 });
+  });
+});

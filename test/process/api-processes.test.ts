@@ -131,7 +131,7 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
 
   it("takes its API processes down with it when the primary is killed, and a restart sends everything answered", { timeout: 60_000 }, async () => {
     // A short lease: the killed primary's claims are taken over soon after the restart.
-    const { bridge, env } = await startCluster({ OUTBOX_LEASE_MS: "2000" });
+    const { bridge, env } = await startCluster({ OUTBOX_LEASE_MS: "2000", NH_TIMEOUT_MS: "1000", OUTBOX_BATCH_SIZE: "64" });
     const pids = apiPids(bridge);
     const results = await loadActingOnce(bridge, { tag: "primary-kill", total: 1000, afterAccepted: 40, act: () => bridge.child.kill("SIGKILL") });
     await bridge.exited;

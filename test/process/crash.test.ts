@@ -20,7 +20,7 @@ describe("issue 4: SIGKILL mid-load, restart on the same SQLite file", () => {
     const devices = await hub.register("crash-user");
     // Slow NH down so the outbox is still full of claimed and unclaimed deliveries at the kill.
     await hub.setFaults({ latencyMs: 250 });
-    const env = { ...baseBridgeEnv(hub.connectionString, makeSqliteUrl()), OUTBOX_LEASE_MS: "2000", OUTBOX_CONCURRENCY: "8", OUTBOX_BASE_BACKOFF_MS: "50", OUTBOX_MAX_BACKOFF_MS: "500" };
+    const env = { ...baseBridgeEnv(hub.connectionString, makeSqliteUrl()), OUTBOX_LEASE_MS: "2000", NH_TIMEOUT_MS: "500", OUTBOX_BATCH_SIZE: "16", OUTBOX_CONCURRENCY: "8", OUTBOX_BASE_BACKOFF_MS: "50", OUTBOX_MAX_BACKOFF_MS: "500" };
     const first = await spawnBridge(env);
     bridges.push(first);
 

@@ -7,6 +7,7 @@ import { startDeviceHub, type DeviceHub } from "./device-hub.js";
 import { aVisualNotification } from "./legacy-load.js";
 import { createTestDatabase, isPostgresReachable, throughPort, type TestDatabase } from "./pg-database.js";
 import { startTcpProxy, type TcpProxy } from "./tcp-proxy.js";
+import { until } from "../support/until.js";
 
 const pgReachable = await isPostgresReachable();
 
@@ -134,7 +135,16 @@ describe("issue 6: metrics and probes of a running bridge", () => {
     expect(r.body.checks.store).not.toContain(database.url); // reasons never echo the connection string
     const metrics = await scrape(b); // /metrics still answers while the store is away
     expect(metrics.get('gnb_http_requests_total{route="/readyz",method="GET",status="503",strategy="hubs"}')).toBe(1);
-    proxy.restore(); // ready again without a restart once the database is back
-    expect((await readyz(b)).status).toBe(200);
+    // An accept while the database is away: a Graph-shaped 503 with Retry-After, never a 500.
+    const res = await fetch(`${b.url}/beta/me/notifications`, {
+      method: "POST", headers: { "content-type": "application/json", "x-uns-id": "ready-user" },
+      body: JSON.stringify(aVisualNotification("pg-down", new Date())),
+    });
+    expect(res.status).toBe(503);
+    expect(res.headers.get("retry-after")).toBe("5");
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "ServiceUnavailable", message: expect.stringContaining("Idempotency-Key") });
+    proxy.restore(); // ready again without a restart once the database is back (a probe write, at most once a second)
+    await until("readiness after the database came back", async () => ((await readyz(b)).status === 200 ? true : undefined), 5000);
+    expect(await postVisual(b, "pg-2")).toBe(201);
   });
 });

@@ -47,6 +47,17 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
         await expect(fresh.ping()).rejects.toThrow();
       });
 
+      it("probeWrite() succeeds on a healthy store, leaves no trace, and rejects once closed", async () => {
+        await ref.store.probeWrite();
+        await ref.store.probeWrite();
+        expect(await ref.store.migrationsApplied()).toBe(true);
+        expect(await ref.store.listDeliveries({ limit: 10 })).toEqual([]);
+        const fresh = await makeStore();
+        await fresh.migrate();
+        await fresh.close();
+        await expect(fresh.probeWrite()).rejects.toThrow();
+      });
+
       it("getNotification returns undefined for an unknown id", async () => {
         expect(await ref.store.getNotification("no-such-id")).toBeUndefined();
       });

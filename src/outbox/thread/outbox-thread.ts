@@ -7,6 +7,8 @@ import { createLogger } from "../../observability/logger.js";
 import { traceSender } from "../../observability/traced-delivery.js";
 import { loadTracing } from "../../observability/load-tracing.js";
 import { openStore } from "../../store/open-store.js";
+import { createStoreHealth } from "../../store/logged-store-health.js";
+import { watchStore } from "../../store/store-health.js";
 import { createConfiguredOutboxWorker } from "../configured-worker.js";
 import type { AttemptEvent } from "../worker.js";
 import type { FromOutboxThread, OutboxThreadData, ToOutboxThread } from "./protocol.js";
@@ -44,10 +46,12 @@ const report = (e: AttemptEvent) => {
 
 try {
   const tracing = await loadTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
-  const store = await openStore(c.DATABASE_URL, { outboxOnly: true });
+  const opened = await openStore(c.DATABASE_URL, { outboxOnly: true });
+  const health = createStoreHealth(opened, logger, "outbox paused");
+  const store = watchStore(opened, health);
   const client = createHubClient({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp: endpointIsHttp(connectionString) });
   const sender = traceSender(createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now }), tracing?.tracer);
-  const worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt: report });
+  const worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt: report, health });
   port.on("message", (m: ToOutboxThread) => {
     if (m.type === "ready") {
       // The main thread's /readyz asks here: this thread holds the NH client.

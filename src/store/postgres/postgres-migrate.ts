@@ -1,13 +1,13 @@
 import type pg from "pg";
 import type { Migration } from "../migrations.js";
+import { withClient } from "./postgres-transaction.js";
 
 /**
  * Applies pending migrations under a session advisory lock, so two processes starting together
  * run them once: the second waits, then finds them recorded.
  */
 export async function migratePostgres(pool: pg.Pool, migrations: Migration[], schema?: string): Promise<void> {
-  const client = await pool.connect();
-  try {
+  await withClient(pool, async (client) => {
     await client.query("SELECT pg_advisory_lock(hashtextextended('graph-notifications-bridge:migrate:' || $1, 0))", [schema ?? ""]);
     try {
       if (schema) await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
@@ -31,7 +31,5 @@ export async function migratePostgres(pool: pg.Pool, migrations: Migration[], sc
     } finally {
       await client.query("SELECT pg_advisory_unlock(hashtextextended('graph-notifications-bridge:migrate:' || $1, 0))", [schema ?? ""]);
     }
-  } finally {
-    client.release();
-  }
+  });
 }

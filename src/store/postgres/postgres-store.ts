@@ -13,10 +13,12 @@ import { changeFeedStateInPostgres, countFeedInPostgres, feedChangesInPostgres, 
 import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope } from "../feed.js";
 import { PostgresSubscriptions } from "./postgres-subscriptions.js";
 import type { SubscriptionStore } from "../subscription-store.js";
+import { StoreUnavailableError } from "../store-unavailable.js";
 
 const MIGRATIONS_DIR = new URL("./migrations/", import.meta.url);
 const UNFINISHED = "state IN ('pending', 'retrying')";
 const DUE = `${UNFINISHED} AND next_attempt_at <= $1 AND (lease_owner IS NULL OR lease_expires_at <= $1)`;
+const CONNECT_TIMEOUT_MS = 5000;
 const SELECT_DELIVERY = `SELECT d.*, n.expires_at AS notification_expires_at
   FROM deliveries d JOIN notifications n ON n.id = d.notification_id`;
 
@@ -50,6 +52,9 @@ export class PostgresStore implements Store {
     this.pool = new pg.Pool({
       connectionString: o.connectionString,
       max: o.maxConnections ?? 10,
+      // A server that does not answer (a network partition, a host down) fails the request rather
+      // than queueing it forever: the caller gets a 503 and readiness goes false.
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       options: [o.schema ? `-c search_path=${o.schema}` : "", o.synchronousCommit === false ? "-c synchronous_commit=off" : ""].join(" ").trim() || undefined,
     });
     this.pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects
@@ -65,6 +70,12 @@ export class PostgresStore implements Store {
 
   async ping(): Promise<void> {
     await this.pool.query("SELECT 1");
+  }
+
+  async probeWrite(): Promise<void> {
+    // A connection that works and a server that takes writes (not a read-only standby after a failover).
+    const { rows } = await this.pool.query("SELECT pg_is_in_recovery() AS standby, current_setting('transaction_read_only') AS ro");
+    if (rows[0].standby || rows[0].ro === "on") throw new StoreUnavailableError("PostgreSQL is read-only (a standby, or default_transaction_read_only)");
   }
 
   async migrationsApplied(): Promise<boolean> {

@@ -124,14 +124,18 @@ export class GroupCommit {
   }
 
   private begin(blocking: boolean): "ok" | "busy" | { error: unknown } {
-    if (!blocking) prepareCached(this.db, "PRAGMA busy_timeout = 0").get();
     try {
-      prepareCached(this.db, "BEGIN IMMEDIATE").run();
-      return "ok";
+      if (!blocking) prepareCached(this.db, "PRAGMA busy_timeout = 0").get();
+      try {
+        prepareCached(this.db, "BEGIN IMMEDIATE").run();
+        return "ok";
+      } catch (e) {
+        return isBusy(e) && !blocking ? "busy" : { error: e };
+      } finally {
+        if (!blocking) prepareCached(this.db, `PRAGMA busy_timeout = ${this.busyTimeoutMs}`).get();
+      }
     } catch (e) {
-      return isBusy(e) && !blocking ? "busy" : { error: e };
-    } finally {
-      if (!blocking) prepareCached(this.db, `PRAGMA busy_timeout = ${this.busyTimeoutMs}`).get();
+      return { error: e }; // the connection is closed (or worse): fail the writes, never the process
     }
   }
 
