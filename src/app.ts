@@ -3,6 +3,7 @@ import type { Store as RateLimitStore } from "express-rate-limit";
 import helmet from "helmet";
 import type { AppHostRules } from "./auth/app-hosts.js";
 import type { DeliveryStrategy } from "./delivery/strategy.js";
+import type { HubInstallations } from "./devices/hub-installations.js";
 import type { AppError } from "./errors.js";
 import { authenticateCaller, type Authenticate } from "./http/authenticate.js";
 import { createErrorHandler, notFoundHandler } from "./http/error-handler.js";
@@ -29,6 +30,10 @@ export interface AppDeps {
   rateLimitStore?: RateLimitStore;
   publicBaseUrl?: string;
   adminToken?: string;
+  /** The client API's installations go here (the hubs strategy's hub); absent: not served. */
+  hubInstallations?: HubInstallations;
+  /** INSTALLATION_EXPIRY_DAYS; default 90. */
+  installationExpiryDays?: number;
   /** Request logging and metrics, run first for every request. */
   observe?: RequestHandler[];
   /** false for a worker-only process: it serves the operational routers and nothing else. */
@@ -73,7 +78,10 @@ function mountApi(app: express.Express, d: AppDeps): void {
   app.use(createPreviewRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, accept, newId: d.newId }));
   if (d.store) {
     app.use(createStatusRouter({ store: d.store, now: d.now, authenticate, appHosts: d.appHosts }));
-    app.use("/bridge/me", createClientApiRouter({ store: d.store.subscriptions, appHosts: d.appHosts, now: d.now, pipeline: clientApiPipeline({ authenticate, limitRate: limit }) }));
+    app.use("/bridge/me", createClientApiRouter({
+      store: d.store.subscriptions, appHosts: d.appHosts, now: d.now, hub: d.hubInstallations, installationExpiryDays: d.installationExpiryDays ?? 90, publicBaseUrl: d.publicBaseUrl,
+      pipeline: clientApiPipeline({ authenticate, limitRate: limit }),
+    }));
     app.use(createAdminRouter({ store: d.store, now: d.now, guard: requireAdmin({ adminToken: d.adminToken, authMode: d.authMode }) }));
   }
 }

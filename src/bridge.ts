@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import { expressMessageClasses } from "./http/express-messages.js";
 import { createApp } from "./app.js";
+import { configuredHubInstallations } from "./devices/configured-hub-installations.js";
 import { parseAppHostRules, type AppHostRules } from "./auth/app-hosts.js";
 import { defaultOpenIdMetadataUrl } from "./auth/types.js";
 import type { Config } from "./config.js";
@@ -249,6 +250,8 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     rateLimitStore: cluster?.rateLimitStore,
     publicBaseUrl: c.PUBLIC_BASE_URL,
     adminToken: c.ADMIN_TOKEN,
+    hubInstallations: store ? configuredHubInstallations(c, connectionString, now) : undefined,
+    installationExpiryDays: c.INSTALLATION_EXPIRY_DAYS,
     observe: [createRequestLogMiddleware({ logger, strategy: strategy.name }), createMetricsMiddleware(metrics, strategy.name), createTracingMiddleware(tracing?.tracer)],
     serveApi: c.BRIDGE_ROLE !== "worker",
     routers: [health, createMetricsRouter(metrics, cluster && (() => cluster.clusterMetrics(metrics)))],

@@ -43,6 +43,8 @@ const schema = z.object({
   NH_TIMEOUT_MS: int(100, 120_000).default(10_000),
   NH_SEND_THREADS: int(0, 16).default(0),
   TARGET_TAG_TEMPLATE: z.string().min(1).default("$UserId:{unsId}"),
+  UNS_ID_POLICY: lower(["any", "registered-only"] as const).default("any"),
+  INSTALLATION_EXPIRY_DAYS: int(1, 3650).default(90),
   IOS_FALLBACK_MODE: lower(["immediate", "deferred"] as const).optional(),
   GRAPH_BASE_URL: z.url({ message: "must be an absolute URL" }).default("https://graph.microsoft.com"),
   GRAPH_AUTH: lower(["app", "passthrough"] as const).default("app"),

@@ -51,6 +51,7 @@ export const errors = {
       headers: { Allow: allowed.join(", ") },
     }),
   conflict: (message: string) => new AppError("Conflict", 409, message),
+  preconditionFailed: (message: string) => new AppError("PreconditionFailed", 412, message),
   replayOfExpired: (expiresAt: Date) =>
     new AppError("Conflict", 409, `The delivery's notification expired at ${expiresAt.toISOString()}; an expired notification is never sent, so it cannot be replayed. Send a new notification instead.`),
   payloadTooLarge: (limitBytes: number) =>
