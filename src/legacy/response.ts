@@ -53,3 +53,27 @@ export function createdNotificationBody(n: AcceptedNotification, baseUrl: string
 
 /** `Location: {base}/beta/me/activities/{id}` — yes, "activities", as Graph answered. */
 export const notificationLocation = (baseUrl: string, id: string) => `${baseUrl}/beta/me/activities/${id}`;
+
+/** The 201 answer of an accepted notification: its body and its Location. */
+export interface CreatedAnswer {
+  body: ReturnType<typeof createdNotificationBody>;
+  location: string;
+}
+
+export const createdAnswer = (n: AcceptedNotification, baseUrl: string): CreatedAnswer =>
+  ({ body: createdNotificationBody(n, baseUrl), location: notificationLocation(baseUrl, n.id) });
+
+/**
+ * What a notification's row keeps of its 201 answer, so that an idempotent repeat gets exactly the
+ * same one: the base URL it was made with. The rest is made again from the stored notification.
+ */
+export interface StoredAnswer {
+  baseUrl: string;
+}
+
+/** The answer a stored notification was accepted with (rows written before kept the whole answer: used as it is). */
+export function storedCreatedAnswer(n: AcceptedNotification, stored: unknown): CreatedAnswer {
+  const s = stored as Partial<CreatedAnswer & StoredAnswer> | null | undefined;
+  if (s?.body !== undefined && s.location !== undefined) return { body: s.body, location: s.location };
+  return createdAnswer(n, s?.baseUrl ?? "");
+}

@@ -112,6 +112,10 @@ describe("durable delivery end to end (outbox mode, SQLite)", () => {
     const a = await post(body, { "Idempotency-Key": "k-1" });
     const b = await post(body, { "Idempotency-Key": "k-1" });
     expect(b.body.id).toBe(a.body.id);
+    // The repeat's answer is the first one exactly, made again from the stored row.
+    expect(b.status).toBe(201);
+    expect(b.body).toEqual(a.body);
+    expect(b.headers.location).toBe(a.headers.location);
     const c = await post({ ...body, payload: { rawContent: "other" } }, { "Idempotency-Key": "k-1" });
     expect(c.status).toBe(409);
     expect(c.body.error.code).toBe("Conflict");

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { newSecretToken, newTimeOrderedId } from "../../ids.js";
 import { errors } from "../../errors.js";
-import { createdNotificationBody, notificationLocation } from "../../legacy/response.js";
+import { createdAnswer, storedCreatedAnswer, type CreatedAnswer, type StoredAnswer } from "../../legacy/response.js";
 import { unwrapEnvelope } from "../../legacy/request-schema.js";
 import type { AcceptedNotification, LegacyNotification } from "../../legacy/types.js";
 import type { Store } from "../../store/store.js";
@@ -22,12 +22,6 @@ export interface HubsStrategyOptions {
   /** outbox: store then answer 201, the worker sends. direct: answer 201 only after NH accepted every send. */
   mode: { kind: "outbox"; store: Store } | { kind: "direct" };
   newId?: () => string;
-}
-
-/** The answer stored with a notification so an idempotent repeat gets exactly the same one. */
-export interface StoredAnswer {
-  body: ReturnType<typeof createdNotificationBody>;
-  location: string;
 }
 
 /** What identifies "the same content" for idempotency: everything the caller said, nothing we added. */
@@ -58,8 +52,8 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): Previewi
     }
   }
 
-  function answer(stored: StoredAnswer): SubmitAnswer {
-    return { status: 201, headers: { Location: stored.location }, body: stored.body };
+  function answer(created: CreatedAnswer): SubmitAnswer {
+    return { status: 201, headers: { Location: created.location }, body: created.body };
   }
 
   return {
@@ -72,17 +66,14 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): Previewi
       const accepted: AcceptedNotification = { ...n, id: newId(), unsId: ctx.unsId, createdAt: now };
       const ackToken = newSecretToken();
       const sends = plan(accepted, o.mode.kind === "outbox" ? ackToken : undefined);
-      const stored: StoredAnswer = {
-        body: createdNotificationBody(accepted, ctx.baseUrl),
-        location: notificationLocation(ctx.baseUrl, accepted.id),
-      };
+      const created = createdAnswer(accepted, ctx.baseUrl);
 
       if (o.mode.kind === "direct") {
         // Settle every send before answering, so no send outlives the request that made it.
         const results = await Promise.allSettled(sends.map((s) => o.sender.send(s)));
         const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
         if (failed) throw failed.reason;
-        return answer(stored);
+        return answer(created);
       }
 
       const outcome = await o.mode.store.acceptNotification(
@@ -91,7 +82,7 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): Previewi
           ackToken,
           idempotencyKey: ctx.idempotencyKey,
           contentHash: contentHashOf(n, ctx.rawBody),
-          response: stored,
+          response: { baseUrl: ctx.baseUrl } satisfies StoredAnswer, // the answer is made again from the row
           deliveries: sends.map((s) => ({
             id: newId(),
             platform: s.platform,
@@ -102,7 +93,8 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): Previewi
         },
         now,
       );
-      return answer(outcome.notification.response as StoredAnswer);
+      // A repeat gets the answer its first request got.
+      return answer(outcome.outcome === "duplicate" ? storedCreatedAnswer(outcome.notification.body, outcome.notification.response) : created);
     },
   };
 }

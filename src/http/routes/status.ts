@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { z } from "zod";
 import { authorizeTargetHost, type AppHostRules } from "../../auth/app-hosts.js";
 import { errors } from "../../errors.js";
-import { GRAPH_JSON } from "../../legacy/response.js";
+import { GRAPH_JSON, storedCreatedAnswer } from "../../legacy/response.js";
 import type { DeliveryRecord, Store } from "../../store/store.js";
 import { callerOf } from "../authenticate.js";
 import { methodNotAllowed } from "./notifications.js";
@@ -55,7 +55,7 @@ export function createStatusRouter(o: { store: Store; now: () => Date; authentic
           throw notFound();
         }
       }
-      const base = (found.notification.response as { body?: Record<string, unknown> } | undefined)?.body ?? {};
+      const base = storedCreatedAnswer(found.notification.body, found.notification.response).body;
       const body = { ...base, status: found.notification.state === "replaced" ? "replaced" : "active", replacedBy: found.notification.replacedBy ?? null, deliveries: found.deliveries.map(deliveryView) };
       res.status(200).type(GRAPH_JSON).send(JSON.stringify(body));
     })

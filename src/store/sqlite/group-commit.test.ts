@@ -44,6 +44,19 @@ describe("GroupCommit", () => {
     expect(db.prepare("SELECT id FROM t ORDER BY id").all()).toEqual([{ id: 1 }, { id: 3 }]);
   });
 
+  it("a single-statement write without a savepoint: a failing statement undoes itself alone, the others commit", async () => {
+    const { db } = open();
+    db.prepare("INSERT INTO t (id, v) VALUES (1, 'a')").run();
+    const gc = new GroupCommit(db);
+    const results = await Promise.allSettled([
+      gc.submitStatement(() => db.prepare("UPDATE t SET v = 'b' WHERE id = 1").run().changes),
+      gc.submitStatement(() => db.prepare("INSERT INTO t (id, v) VALUES (1, 'duplicate')").run()),
+      gc.submitStatement(() => db.prepare("INSERT INTO t (id, v) VALUES (2, 'c')").run().changes),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(db.prepare("SELECT id, v FROM t ORDER BY id").all()).toEqual([{ id: 1, v: "b" }, { id: 2, v: "c" }]);
+  });
+
   it("settles every write as it ended up in the database when an error rolls back the whole transaction", async () => {
     const { db } = open();
     const pages = (db.prepare("PRAGMA page_count").get() as { page_count: number }).page_count;

@@ -3,6 +3,8 @@ import { prepareCached } from "./statement-cache.js";
 
 interface Pending {
   run: () => unknown;
+  /** More than one statement: wrapped in a savepoint so it is undone as a whole. */
+  savepoint: boolean;
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
@@ -47,8 +49,21 @@ export class GroupCommit {
   }
 
   submit<T>(run: () => T): Promise<T> {
+    return this.enqueue(run, true);
+  }
+
+  /**
+   * A write that is a single statement (a delivery's outcome): SQLite undoes a failing statement
+   * by itself and the transaction carries on, so it needs no savepoint, which would cost two more
+   * statements per write.
+   */
+  submitStatement<T>(run: () => T): Promise<T> {
+    return this.enqueue(run, false);
+  }
+
+  private enqueue<T>(run: () => T, savepoint: boolean): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ run, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ run, savepoint, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => this.flush(false));
@@ -75,7 +90,7 @@ export class GroupCommit {
       const outcomes: Array<{ ok: boolean; value: unknown }> = [];
       let transactionLost: unknown;
       for (const item of items) {
-        const outcome = this.runInSavepoint(item.run);
+        const outcome = item.savepoint ? this.runInSavepoint(item.run) : this.runStatement(item.run);
         if (!outcome.ok && !this.db.inTransaction) {
           transactionLost = outcome.value; // the error ended the whole transaction
           break;
@@ -119,6 +134,15 @@ export class GroupCommit {
       } catch {
         // the rollback failed too: flush sees whether the transaction survived
       }
+      return { ok: false, value: e };
+    }
+  }
+
+  /** One single-statement write: a failure undoes that statement alone (or, flush sees, the transaction). */
+  private runStatement(run: () => unknown): { ok: boolean; value: unknown } {
+    try {
+      return { ok: true, value: run() };
+    } catch (e) {
       return { ok: false, value: e };
     }
   }

@@ -101,17 +101,17 @@ export class SqliteStore implements Store {
   }
 
   async markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean> {
-    return this.writes.submit(() => this.finish(id, owner, now, outcomeColumns.sent(receipt, now)));
+    return this.writes.submitStatement(() => this.finish(id, owner, now, outcomeColumns.sent(receipt, now)));
   }
 
   async markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean> {
-    return this.writes.submit(() => this.finish(id, owner, now, outcomeColumns.retry(o)));
+    return this.writes.submitStatement(() => this.finish(id, owner, now, outcomeColumns.retry(o)));
   }
 
   async markFinal(
     id: string, owner: string, o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }, now: Date,
   ): Promise<boolean> {
-    return this.writes.submit(() => this.finish(id, owner, now, outcomeColumns.final(o)));
+    return this.writes.submitStatement(() => this.finish(id, owner, now, outcomeColumns.final(o)));
   }
 
   /** Applies `set` and drops the lease, only while `owner` still holds the claim. */
