@@ -28,6 +28,7 @@ import { startOutboxThread, type OutboxThread } from "./outbox/thread/outbox-thr
 import type { AttemptEvent, OutboxWorker } from "./outbox/worker.js";
 import { openStore } from "./store/open-store.js";
 import { namingSetting } from "./startup-failure.js";
+import { reportHubKeyAtStartup } from "./delivery/hubs/startup-hub-check.js";
 import type { Store } from "./store/store.js";
 import { createStoreHealth } from "./store/logged-store-health.js";
 import { watchStore, type StoreHealth } from "./store/store-health.js";
@@ -228,6 +229,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
       }
     }
   };
+  if (c.BRIDGE_STRATEGY === "hubs" && !o.clusterWorker) void reportHubKeyAtStartup({ checkReady: () => strategy.checkReady(), logger, hub: c.NOTIFICATION_HUB_NAME });
   const running = { emulatorUrl, connectionString: c.embeddedEmulator ? connectionString : undefined, store, worker, outboxThread, logger, metrics, checkStrategyReady: () => strategy.checkReady() };
   if (o.serveHttp === false) {
     worker?.start();
