@@ -46,6 +46,19 @@ export function describeAcceptContract(ref: StoreRef): void {
       expect(await ref.store.getNotification(again.notification.id)).toBeUndefined();
     });
 
+    it("finds stored rows by X-UNS-ID, appNotificationId and idempotency key whatever characters they hold", async () => {
+      // Quotes, backslashes, SQL and non-ASCII: PostgreSQL's look-up travels as literals in the BEGIN round trip.
+      for (const odd of ["it's", "back\\slash\\", "'); DROP TABLE notifications; --", "ünï €😀", "E'x'"]) {
+        const first = anAcceptInput({ notification: { unsId: `u ${odd}`, appNotificationId: odd }, idempotencyKey: odd });
+        expect((await ref.store.acceptNotification(first, T0)).outcome).toBe("created");
+        const again = anAcceptInput({ notification: { unsId: `u ${odd}`, appNotificationId: odd }, idempotencyKey: odd });
+        const repeat = await ref.store.acceptNotification(again, at(1000));
+        expect(repeat).toMatchObject({ outcome: "duplicate", notification: { id: first.notification.id } });
+        const replacing = anAcceptInput({ notification: { unsId: `u ${odd}`, appNotificationId: odd }, contentHash: "hash-2" });
+        expect((await ref.store.acceptNotification(replacing, at(2000))).outcome).toBe("replaced");
+      }
+    });
+
     it("rejects a repeated idempotency key with different content", async () => {
       const first = anAcceptInput({ idempotencyKey: "k" });
       await ref.store.acceptNotification(first, T0);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type pg from "pg";
+import pg from "pg";
 import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
@@ -43,10 +43,11 @@ interface Planned {
  * here in order (a later accept sees the earlier ones of the batch), then at most three writes.
  * Must run after beginWithAcceptLocks: the per-target advisory locks serialise batches (and
  * processes) touching the same X-UNS-ID, and READ COMMITTED lets each see what the previous
- * holder committed; the unique live index is the backstop.
+ * holder committed; the unique live index is the backstop. `lookedUp`: the rows of lookUpStatement
+ * when it ran in the BEGIN round trip (with the batch's earliest nowMs).
  */
-export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ input: AcceptInput; nowMs: number }>): Promise<BatchResult[]> {
-  const { live, byKey } = await lookUp(c, batch.map((b) => b.input), Math.min(...batch.map((b) => b.nowMs)));
+export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ input: AcceptInput; nowMs: number }>, lookedUp?: Row[]): Promise<BatchResult[]> {
+  const { live, byKey } = await lookUp(c, batch.map((b) => b.input), Math.min(...batch.map((b) => b.nowMs)), lookedUp);
   const planned: Planned[] = [];
   const plannedById = new Map<string, Planned>();
   const retireInDb: Array<{ oldId: string; newId: string }> = [];
@@ -101,26 +102,46 @@ export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ inp
   return decided.map((d) => ("duplicateOfRow" in d ? { ok: true, outcome: { outcome: "duplicate", notification: byId.get(d.duplicateOfRow)! } } : d));
 }
 
-/** The live rows and the idempotency-key rows any accept of the batch may collide with, in one query. */
-async function lookUp(c: pg.PoolClient, inputs: AcceptInput[], nowMs: number) {
-  const live = new Map<string, ExistingNotification>();
-  const byKey = new Map<string, ExistingNotification>();
+const LOOK_UP = (p: { liveUns: string; liveApp: string; keyUns: string; keyKey: string; after: string }) =>
+  `(SELECT 'live' AS kind, id, uns_id, app_notification_id AS k, content_hash, expires_at FROM notifications
+      WHERE state = 'live' AND (uns_id, app_notification_id) IN (SELECT * FROM unnest(${p.liveUns}::text[], ${p.liveApp}::text[])))
+   UNION ALL
+   (SELECT DISTINCT ON (uns_id, idempotency_key) 'key', id, uns_id, idempotency_key, content_hash, expires_at FROM notifications
+      WHERE (uns_id, idempotency_key) IN (SELECT * FROM unnest(${p.keyUns}::text[], ${p.keyKey}::text[])) AND created_at > ${p.after}
+      ORDER BY uns_id, idempotency_key, created_at DESC)`;
+
+/** What the look-up searches for: undefined when no accept of the batch can collide with a stored row. */
+function lookUpValues(inputs: AcceptInput[], nowMs: number): [string[], string[], string[], string[], number] | undefined {
   const withAppId = inputs.filter((i) => i.notification.appNotificationId !== undefined);
   const withKey = inputs.filter((i) => i.idempotencyKey !== undefined);
-  if (withAppId.length === 0 && withKey.length === 0) return { live, byKey };
-  const { rows } = await c.query(
-    `(SELECT 'live' AS kind, id, uns_id, app_notification_id AS k, content_hash, expires_at FROM notifications
-        WHERE state = 'live' AND (uns_id, app_notification_id) IN (SELECT * FROM unnest($1::text[], $2::text[])))
-     UNION ALL
-     (SELECT DISTINCT ON (uns_id, idempotency_key) 'key', id, uns_id, idempotency_key, content_hash, expires_at FROM notifications
-        WHERE (uns_id, idempotency_key) IN (SELECT * FROM unnest($3::text[], $4::text[])) AND created_at > $5
-        ORDER BY uns_id, idempotency_key, created_at DESC)`,
-    [
-      withAppId.map((i) => i.notification.unsId), withAppId.map((i) => i.notification.appNotificationId),
-      withKey.map((i) => i.notification.unsId), withKey.map((i) => i.idempotencyKey), nowMs - IDEMPOTENCY_WINDOW_MS,
-    ],
-  );
-  for (const r of rows as Row[]) (r.kind === "live" ? live : byKey).set(slot(String(r.uns_id), String(r.k)), toExisting(r));
+  if (withAppId.length === 0 && withKey.length === 0) return undefined;
+  return [
+    withAppId.map((i) => i.notification.unsId), withAppId.map((i) => i.notification.appNotificationId!),
+    withKey.map((i) => i.notification.unsId), withKey.map((i) => i.idempotencyKey!), nowMs - IDEMPOTENCY_WINDOW_MS,
+  ];
+}
+
+/**
+ * The look-up as a statement with its values written as literals (escaped by pg), so that it can
+ * travel in the BEGIN round trip, which as a simple query takes no parameters: one round trip
+ * less per batch, and every round trip of a transaction waits for a turn of a busy event loop.
+ * undefined: nothing to look up, or a value a literal cannot carry (a NUL), left to lookUp().
+ */
+export function lookUpStatement(inputs: AcceptInput[], nowMs: number): string | undefined {
+  const v = lookUpValues(inputs, nowMs);
+  if (!v || v.slice(0, 4).some((list) => (list as string[]).some((t) => t.includes("\u0000")))) return undefined;
+  const array = (list: string[]) => `ARRAY[${list.map((t) => pg.escapeLiteral(t)).join(", ")}]`;
+  return LOOK_UP({ liveUns: array(v[0]), liveApp: array(v[1]), keyUns: array(v[2]), keyKey: array(v[3]), after: String(Math.trunc(v[4])) });
+}
+
+/** The live rows and the idempotency-key rows any accept of the batch may collide with, in one query (or as read already). */
+async function lookUp(c: pg.PoolClient, inputs: AcceptInput[], nowMs: number, lookedUp?: Row[]) {
+  const live = new Map<string, ExistingNotification>();
+  const byKey = new Map<string, ExistingNotification>();
+  const v = lookUpValues(inputs, nowMs);
+  if (!v) return { live, byKey };
+  const rows = lookedUp ?? ((await c.query(LOOK_UP({ liveUns: "$1", liveApp: "$2", keyUns: "$3", keyKey: "$4", after: "$5" }), v)).rows as Row[]);
+  for (const r of rows) (r.kind === "live" ? live : byKey).set(slot(String(r.uns_id), String(r.k)), toExisting(r));
   return { live, byKey };
 }
 

@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
-import { acceptBatchInPostgres, beginWithAcceptLocks, type BatchResult } from "./postgres-accept-batch.js";
+import { acceptBatchInPostgres, beginWithAcceptLocks, lookUpStatement, type BatchResult } from "./postgres-accept-batch.js";
 import { withTransaction } from "./postgres-transaction.js";
 
 interface Waiting {
@@ -67,8 +67,11 @@ export class PostgresAcceptBatcher {
     batch.forEach((w, i) => settle(w, results[i]));
   }
 
+  /** BEGIN, the batch's advisory locks and its look-up in one round trip; then the writes; then COMMIT. */
   private transaction(batch: Waiting[]): Promise<BatchResult[]> {
-    return withTransaction(this.pool, (c) => acceptBatchInPostgres(c, batch), beginWithAcceptLocks(batch.map((w) => w.input.notification.unsId)));
+    const lookUp = lookUpStatement(batch.map((w) => w.input), Math.min(...batch.map((w) => w.nowMs)));
+    const begin = beginWithAcceptLocks(batch.map((w) => w.input.notification.unsId));
+    return withTransaction(this.pool, (c, began) => acceptBatchInPostgres(c, batch, lookUp === undefined ? undefined : began), lookUp === undefined ? begin : `${begin}; ${lookUp}`);
   }
 }
 

@@ -24,13 +24,14 @@ export async function withClient<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Pro
 
 /**
  * Runs `fn` inside BEGIN/COMMIT on one pooled client; rolls back on any error. `begin` may add
- * parameter-free statements to the BEGIN round trip (e.g. taking an advisory lock).
+ * parameter-free statements to the BEGIN round trip (e.g. taking an advisory lock, a look-up);
+ * `fn` gets the rows of its last statement.
  */
-export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>, begin = "BEGIN"): Promise<T> {
+export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient, began: Array<Record<string, unknown>>) => Promise<T>, begin = "BEGIN"): Promise<T> {
   return withClient(pool, async (client) => {
     try {
-      await client.query(begin);
-      const result = await fn(client);
+      const began = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
+      const result = await fn(client, (Array.isArray(began) ? began[began.length - 1] : began).rows);
       await client.query("COMMIT");
       return result;
     } catch (e) {
