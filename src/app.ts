@@ -12,6 +12,9 @@ import { parseLegacyJson } from "./http/legacy-body.js";
 import { limitRate, limitUrlLength } from "./http/limits.js";
 import { assignRequestIds } from "./http/request-ids.js";
 import { createAdminRouter, requireAdmin } from "./http/routes/admin.js";
+import { createFeedRouter } from "./http/routes/feed.js";
+import { resolveFeedOwner, type ResolveFeedOwner } from "./feed/feed-owner.js";
+import type { SyncPlanner } from "./feed/plan-sync.js";
 import { createNotificationRouter } from "./http/routes/notifications.js";
 import { createPreviewRouter } from "./http/routes/preview.js";
 import { createStatusRouter } from "./http/routes/status.js";
@@ -43,6 +46,8 @@ export interface AppDeps {
   onError?: (e: AppError, raw: unknown) => void;
   currentTraceparent?: () => string | undefined;
   newId?: () => string;
+  /** FEED=on with the outbox: the user's feed under /bridge/me/notifications. */
+  feed?: { planSync: SyncPlanner; resolveOwner?: ResolveFeedOwner };
 }
 
 /** The Express app, wired from its dependencies. It never listens: main.ts does. */
@@ -78,6 +83,11 @@ function mountApi(app: express.Express, d: AppDeps): void {
   app.use(createPreviewRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, accept, newId: d.newId }));
   if (d.store) {
     app.use(createStatusRouter({ store: d.store, now: d.now, authenticate, appHosts: d.appHosts }));
+    if (d.feed) {
+      const resolveOwner = d.feed.resolveOwner ?? resolveFeedOwner({ subscriptions: d.store.subscriptions, appHosts: d.appHosts });
+      // Before the client API's catch-all: the feed also answers app tokens naming a user with X-UNS-ID.
+      app.use(createFeedRouter({ store: d.store, now: d.now, guard: [authenticate, limit], resolveOwner, planSync: d.feed.planSync, publicBaseUrl: d.publicBaseUrl }));
+    }
     app.use("/bridge/me", createClientApiRouter({
       store: d.store.subscriptions, appHosts: d.appHosts, now: d.now, hub: d.hubInstallations, installationExpiryDays: d.installationExpiryDays ?? 90, publicBaseUrl: d.publicBaseUrl,
       pipeline: clientApiPipeline({ authenticate, limitRate: limit }),

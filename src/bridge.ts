@@ -12,6 +12,8 @@ import { DeliveryError } from "./errors.js";
 import { cacheReadiness, createHubSender, type HubSender } from "./delivery/hubs/hub-sender.js";
 import { createThreadedHubSender } from "./delivery/hubs/threads/threaded-sender.js";
 import { createNotificationHubsStrategy } from "./delivery/hubs/hubs-strategy.js";
+import { createSyncPlanner } from "./feed/plan-sync.js";
+import { newTimeOrderedId } from "./ids.js";
 import type { DeliveryStrategy } from "./delivery/strategy.js";
 import { anonymous, type Authenticate } from "./http/authenticate.js";
 import { createHealthRouter } from "./observability/health.js";
@@ -190,6 +192,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
       iosFallbackMode: c.IOS_FALLBACK_MODE,
       now,
       mode: store ? { kind: "outbox", store } : { kind: "direct" },
+      feed: c.FEED === "on",
     });
   }
 
@@ -259,6 +262,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     routers: [health, createMetricsRouter(metrics, cluster && (() => cluster.clusterMetrics(metrics)))],
     onError: (e, raw) => { if (e.status >= 500) logger.error({ err: raw, code: e.code }, "request failed"); },
     currentTraceparent: tracing ? () => serializeTraceContext() : undefined,
+    feed: store && c.FEED === "on" ? { planSync: createSyncPlanner({ tagTemplate: c.TARGET_TAG_TEMPLATE, newId: newTimeOrderedId }) } : undefined,
   });
 
   const server: Server = createServer({

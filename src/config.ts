@@ -61,6 +61,7 @@ const schema = z.object({
   DATABASE_URL: z.string().min(1).default("sqlite:./data/bridge.db"),
   OUTBOX_THREAD: bool.default(true),
   RETENTION_DAYS: int(0, 3650).default(7),
+  FEED: lower(["on", "off"] as const).default("on"),
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(100),
   // With the defaults a claim is exactly what the lease covers (src/outbox/lease.ts): 2 rounds of 64 sends of up to 10 s.
   OUTBOX_BATCH_SIZE: int(1, 1000).default(128),

@@ -22,6 +22,8 @@ export interface HubsStrategyOptions {
   /** outbox: store then answer 201, the worker sends. direct: answer 201 only after NH accepted every send. */
   mode: { kind: "outbox"; store: Store } | { kind: "direct" };
   newId?: () => string;
+  /** Write each accepted notification's feed item with it (FEED=on; outbox mode only). */
+  feed?: boolean;
 }
 
 /** What identifies "the same content" for idempotency: everything the caller said, nothing we added. */
@@ -83,6 +85,7 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): Previewi
           idempotencyKey: ctx.idempotencyKey,
           contentHash: contentHashOf(n, ctx.rawBody),
           response: { baseUrl: ctx.baseUrl } satisfies StoredAnswer, // the answer is made again from the row
+          feed: o.feed,
           deliveries: sends.map((s) => ({
             id: newId(),
             platform: s.platform,

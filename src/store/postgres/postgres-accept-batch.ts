@@ -3,7 +3,7 @@ import pg from "pg";
 import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
-import { writeFeedInPostgres } from "./postgres-feed.js";
+import { writeFeedInPostgres } from "./postgres-feed-accept.js";
 
 type Row = Record<string, unknown>;
 
