@@ -86,7 +86,7 @@ function mountApi(app: express.Express, d: AppDeps): void {
     if (d.feed) {
       const resolveOwner = d.feed.resolveOwner ?? resolveFeedOwner({ subscriptions: d.store.subscriptions, appHosts: d.appHosts });
       // Before the client API's catch-all: the feed also answers app tokens naming a user with X-UNS-ID.
-      app.use(createFeedRouter({ store: d.store, now: d.now, guard: [authenticate, limit], resolveOwner, planSync: d.feed.planSync, publicBaseUrl: d.publicBaseUrl }));
+      app.use(createFeedRouter({ store: d.store.feed, now: d.now, guard: [authenticate, limit], resolveOwner, planSync: d.feed.planSync, publicBaseUrl: d.publicBaseUrl }));
     }
     app.use("/bridge/me", createClientApiRouter({
       store: d.store.subscriptions, appHosts: d.appHosts, now: d.now, hub: d.hubInstallations, installationExpiryDays: d.installationExpiryDays ?? 90, publicBaseUrl: d.publicBaseUrl,

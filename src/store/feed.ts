@@ -1,5 +1,14 @@
 import type { AcceptedNotification } from "../legacy/types.js";
-import type { DeliveryInput } from "./store.js";
+import type { NativeSend } from "../delivery/native-send.js";
+
+/** A sync push to queue in the outbox (the shape of the store's DeliveryInput). */
+export interface FeedSyncDelivery {
+  id: string;
+  platform: NativeSend["platform"];
+  purpose: NativeSend["purpose"];
+  send: NativeSend;
+  dueAt: Date;
+}
 
 /** The Connected Devices SDK's `UserNotificationReadState` and `UserNotificationUserActionState`, as Graph spelled enums. */
 export const READ_STATES = ["unread", "read"] as const;
@@ -59,7 +68,7 @@ export interface ChangeFeedStateInput extends FeedScope {
   ifVersion?: number;
   now: Date;
   /** The sync pushes announcing the changed items, written in the same transaction (none: no push). */
-  planSync?: (changed: Array<FeedItemRecord & { tagExpression?: string }>) => DeliveryInput[];
+  planSync?: (changed: Array<FeedItemRecord & { tagExpression?: string }>) => FeedSyncDelivery[];
 }
 
 export type FeedChangeOutcome = "changed" | "unchanged" | "not-found" | "stale";
@@ -79,8 +88,8 @@ export interface FeedChanges {
 }
 
 /**
- * The feed role of the store: every accept with `feed: true` writes an item in its own
- * transaction; these read and change them. Items of another scope do not exist for a caller.
+ * The feed role of the store (`store.feed`): every accept with `feed: true` writes an item in
+ * its own transaction; these read and change them. Items of another scope do not exist for a caller.
  */
 export interface FeedStore {
   listFeed(q: FeedPageQuery): Promise<FeedItemRecord[]>;

@@ -98,10 +98,12 @@ export interface OutboxStats {
 
 export type AckResult = "ok" | "not-found" | "bad-token";
 
-export interface Store extends FeedStore {
+export interface Store {
   readonly backend: "sqlite" | "postgres";
   /** Subscription ids and device installations of the client-facing API (same database, same migrations). */
   readonly subscriptions: SubscriptionStore;
+  /** The users' feeds: items written by accepts with `feed`, their read and action state (same database). */
+  readonly feed: FeedStore;
   migrate(): Promise<void>;
   /** Throws when the database is unreachable. */
   ping(): Promise<void>;

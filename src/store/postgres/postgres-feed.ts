@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope } from "../feed.js";
+import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope, FeedStore } from "../feed.js";
 import { normaliseFeedHost } from "../feed.js";
 import { changedItem, decideFeedChange, tagExpressionOf, toFeedItemRecord } from "../feed-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues } from "../records.js";
@@ -96,4 +96,29 @@ async function insertDeliveries(c: pg.PoolClient, rows: unknown[][]): Promise<vo
   const values: unknown[] = [];
   const tuples = rows.map((row) => `(${row.map((v) => `$${values.push(v)}`).join(", ")})`);
   await c.query(`INSERT INTO deliveries (${DELIVERY_COLUMNS.join(", ")}) VALUES ${tuples.join(", ")}`, values);
+}
+
+/** The feed role on PostgreSQL. */
+export class PostgresFeed implements FeedStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  listFeed(q: FeedPageQuery): Promise<FeedItemRecord[]> {
+    return listFeedInPostgres(this.pool, q);
+  }
+
+  countFeed(q: FeedFilter): Promise<number> {
+    return countFeedInPostgres(this.pool, q);
+  }
+
+  getFeedItem(o: FeedScope & { id: string; now: Date }): Promise<FeedItemRecord | undefined> {
+    return getFeedItemInPostgres(this.pool, o);
+  }
+
+  changeFeedState(input: ChangeFeedStateInput): Promise<FeedChangeResult[]> {
+    return changeFeedStateInPostgres(this.pool, input);
+  }
+
+  feedChangesSince(o: FeedScope & { afterSeq: number; limit: number; now: Date }): Promise<FeedChanges> {
+    return feedChangesInPostgres(this.pool, o);
+  }
 }

@@ -9,8 +9,8 @@ import { stateCondition } from "../store.js";
 import { PostgresAcceptBatcher } from "./postgres-accept-batcher.js";
 import { PostgresOutcomeWriter } from "./postgres-outcomes.js";
 import { migratePostgres } from "./postgres-migrate.js";
-import { changeFeedStateInPostgres, countFeedInPostgres, feedChangesInPostgres, getFeedItemInPostgres, listFeedInPostgres } from "./postgres-feed.js";
-import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope } from "../feed.js";
+import { PostgresFeed } from "./postgres-feed.js";
+import type { FeedStore } from "../feed.js";
 import { PostgresSubscriptions } from "./postgres-subscriptions.js";
 import type { SubscriptionStore } from "../subscription-store.js";
 import { StoreUnavailableError } from "../store-unavailable.js";
@@ -43,6 +43,7 @@ export class PostgresStore implements Store {
   private readonly outcomes: PostgresOutcomeWriter;
   private readonly accepts: PostgresAcceptBatcher;
   readonly subscriptions: SubscriptionStore;
+  readonly feed: FeedStore;
 
   constructor(o: PostgresStoreOptions) {
     if (o.schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(o.schema)) {
@@ -61,6 +62,7 @@ export class PostgresStore implements Store {
     this.outcomes = new PostgresOutcomeWriter(this.pool, UNFINISHED);
     // Leave pool connections for claims, outcomes and reads.
     this.subscriptions = new PostgresSubscriptions(this.pool);
+    this.feed = new PostgresFeed(this.pool);
     this.accepts = new PostgresAcceptBatcher(this.pool, { maxInFlight: Math.max(1, Math.floor((o.maxConnections ?? 10) / 2)), maxBatch: 200 });
   }
 
@@ -211,6 +213,8 @@ export class PostgresStore implements Store {
       `WITH doomed AS (
          SELECT id FROM notifications n WHERE created_at < $1 AND NOT EXISTS
            (SELECT 1 FROM deliveries d WHERE d.notification_id = n.id AND d.${UNFINISHED})
+           -- A listed feed item keeps its notification until it has been expired for the retention period too.
+           AND NOT EXISTS (SELECT 1 FROM feed_items f WHERE f.id = n.id AND NOT f.removed AND f.expires_at >= $1)
          ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED
        ), acks AS (
          DELETE FROM acknowledgements WHERE notification_id IN (SELECT id FROM doomed)
@@ -223,26 +227,6 @@ export class PostgresStore implements Store {
       [o.before.getTime(), o.limit],
     );
     return rowCount ?? 0;
-  }
-
-  listFeed(q: FeedPageQuery): Promise<FeedItemRecord[]> {
-    return listFeedInPostgres(this.pool, q);
-  }
-
-  countFeed(q: FeedFilter): Promise<number> {
-    return countFeedInPostgres(this.pool, q);
-  }
-
-  getFeedItem(o: FeedScope & { id: string; now: Date }): Promise<FeedItemRecord | undefined> {
-    return getFeedItemInPostgres(this.pool, o);
-  }
-
-  changeFeedState(input: ChangeFeedStateInput): Promise<FeedChangeResult[]> {
-    return changeFeedStateInPostgres(this.pool, input);
-  }
-
-  feedChangesSince(o: FeedScope & { afterSeq: number; limit: number; now: Date }): Promise<FeedChanges> {
-    return feedChangesInPostgres(this.pool, o);
   }
 
   async close(): Promise<void> {

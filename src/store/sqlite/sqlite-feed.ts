@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
+import type { GroupCommit } from "./group-commit.js";
 import { prepareCached } from "./statement-cache.js";
-import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope } from "../feed.js";
+import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope, FeedStore } from "../feed.js";
 import { normaliseFeedHost } from "../feed.js";
 import { changedItem, decideFeedChange, FEED_INSERT_COLUMNS, feedItemValues, tagExpressionOf, toFeedItemRecord } from "../feed-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues } from "../records.js";
@@ -97,4 +98,29 @@ export function changeFeedStateInSqlite(db: Database.Database, input: ChangeFeed
     for (const delivery of input.planSync(changed)) insert.run(...deliveryValues(delivery, changed[0].id, nowMs));
   }
   return results;
+}
+
+/** The feed role on SQLite; changes go through the store's group commit, reads straight to the connection. */
+export class SqliteFeed implements FeedStore {
+  constructor(private readonly db: Database.Database, private readonly writes: GroupCommit) {}
+
+  async listFeed(q: FeedPageQuery): Promise<FeedItemRecord[]> {
+    return listFeedInSqlite(this.db, q);
+  }
+
+  async countFeed(q: FeedFilter): Promise<number> {
+    return countFeedInSqlite(this.db, q);
+  }
+
+  async getFeedItem(o: FeedScope & { id: string; now: Date }): Promise<FeedItemRecord | undefined> {
+    return getFeedItemInSqlite(this.db, o);
+  }
+
+  changeFeedState(input: ChangeFeedStateInput): Promise<FeedChangeResult[]> {
+    return this.writes.submit(() => changeFeedStateInSqlite(this.db, input));
+  }
+
+  async feedChangesSince(o: FeedScope & { afterSeq: number; limit: number; now: Date }): Promise<FeedChanges> {
+    return feedChangesInSqlite(this.db, o);
+  }
 }

@@ -9,8 +9,8 @@ import type {
 import { stateCondition } from "../store.js";
 import { GroupCommit } from "./group-commit.js";
 import { acceptInSqlite } from "./sqlite-accept.js";
-import { changeFeedStateInSqlite, countFeedInSqlite, feedChangesInSqlite, getFeedItemInSqlite, listFeedInSqlite } from "./sqlite-feed.js";
-import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope } from "../feed.js";
+import { SqliteFeed } from "./sqlite-feed.js";
+import type { FeedStore } from "../feed.js";
 import { SqliteSubscriptions } from "./sqlite-subscriptions.js";
 import type { SubscriptionStore } from "../subscription-store.js";
 
@@ -32,6 +32,7 @@ export class SqliteStore implements Store {
   private migrations?: Migration[];
   private readonly writes: GroupCommit;
   readonly subscriptions: SubscriptionStore;
+  readonly feed: FeedStore;
 
   constructor(filename: string, o: { walCheckpoints?: boolean } = {}) {
     this.db = new Database(filename);
@@ -42,6 +43,7 @@ export class SqliteStore implements Store {
     this.db.pragma("busy_timeout = 5000"); // another process holding the write lock: wait, don't fail
     this.writes = new GroupCommit(this.db);
     this.subscriptions = new SqliteSubscriptions(this.db, this.writes);
+    this.feed = new SqliteFeed(this.db, this.writes);
   }
 
   async migrate(): Promise<void> {
@@ -195,9 +197,12 @@ export class SqliteStore implements Store {
 
   async purgeFinished(o: { before: Date; limit: number }): Promise<number> {
     return this.writes.submit(() => {
-      const ids = (prepareCached(this.db, `SELECT id FROM notifications n WHERE created_at < ? AND NOT EXISTS
-          (SELECT 1 FROM deliveries d WHERE d.notification_id = n.id AND d.${UNFINISHED}) ORDER BY created_at LIMIT ?`)
-        .all(o.before.getTime(), o.limit) as Row[]).map((r) => String(r.id));
+      // A listed feed item keeps its notification until it has been expired for the retention period too.
+      const ids = (prepareCached(this.db, `SELECT id FROM notifications n WHERE created_at < @before AND NOT EXISTS
+          (SELECT 1 FROM deliveries d WHERE d.notification_id = n.id AND d.${UNFINISHED})
+          AND NOT EXISTS (SELECT 1 FROM feed_items f WHERE f.id = n.id AND f.removed = 0 AND f.expires_at >= @before)
+          ORDER BY created_at LIMIT @limit`)
+        .all({ before: o.before.getTime(), limit: o.limit }) as Row[]).map((r) => String(r.id));
       if (ids.length === 0) return 0;
       const list = JSON.stringify(ids);
       for (const table of ["acknowledgements", "deliveries"]) {
@@ -206,26 +211,6 @@ export class SqliteStore implements Store {
       prepareCached(this.db, "DELETE FROM feed_items WHERE id IN (SELECT value FROM json_each(?))").run(list);
       return prepareCached(this.db, "DELETE FROM notifications WHERE id IN (SELECT value FROM json_each(?))").run(list).changes;
     });
-  }
-
-  async listFeed(q: FeedPageQuery): Promise<FeedItemRecord[]> {
-    return listFeedInSqlite(this.db, q);
-  }
-
-  async countFeed(q: FeedFilter): Promise<number> {
-    return countFeedInSqlite(this.db, q);
-  }
-
-  async getFeedItem(o: FeedScope & { id: string; now: Date }): Promise<FeedItemRecord | undefined> {
-    return getFeedItemInSqlite(this.db, o);
-  }
-
-  async changeFeedState(input: ChangeFeedStateInput): Promise<FeedChangeResult[]> {
-    return this.writes.submit(() => changeFeedStateInSqlite(this.db, input));
-  }
-
-  async feedChangesSince(o: FeedScope & { afterSeq: number; limit: number; now: Date }): Promise<FeedChanges> {
-    return feedChangesInSqlite(this.db, o);
   }
 
   async close(): Promise<void> {
