@@ -17,6 +17,7 @@ import { resolveFeedOwner, type ResolveFeedOwner } from "./feed/feed-owner.js";
 import type { SyncPlanner } from "./feed/plan-sync.js";
 import { createNotificationRouter } from "./http/routes/notifications.js";
 import { createPreviewRouter } from "./http/routes/preview.js";
+import { createRoutingRouter, type RoutingView } from "./http/routes/routing.js";
 import { createStatusRouter } from "./http/routes/status.js";
 import type { Store } from "./store/store.js";
 
@@ -37,6 +38,8 @@ export interface AppDeps {
   hubInstallations?: HubInstallations;
   /** INSTALLATION_EXPIRY_DAYS; default 90. */
   installationExpiryDays?: number;
+  /** With ROUTING_FILE: GET /bridge/routing and POST /bridge/routing/reload (operator). */
+  routing?: RoutingView;
   /** Request logging and metrics, run first for every request. */
   observe?: RequestHandler[];
   /** false for a worker-only process: it serves the operational routers and nothing else. */
@@ -94,4 +97,5 @@ function mountApi(app: express.Express, d: AppDeps): void {
     }));
     app.use(createAdminRouter({ store: d.store, now: d.now, guard: requireAdmin({ adminToken: d.adminToken, authMode: d.authMode }) }));
   }
+  if (d.routing) app.use(createRoutingRouter({ routing: d.routing, guard: requireAdmin({ adminToken: d.adminToken, authMode: d.authMode }) }));
 }

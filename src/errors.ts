@@ -52,6 +52,8 @@ export const errors = {
     }),
   conflict: (message: string) => new AppError("Conflict", 409, message),
   preconditionFailed: (message: string) => new AppError("PreconditionFailed", 412, message),
+  routingFileRefused: (problems: string[]) =>
+    new AppError("UnprocessableEntity", 422, `The routing file was refused; the previous routing stays in force: ${problems.join("; ")}`, { details: problems }),
   replayOfExpired: (expiresAt: Date) =>
     new AppError("Conflict", 409, `The delivery's notification expired at ${expiresAt.toISOString()}; an expired notification is never sent, so it cannot be replayed. Send a new notification instead.`),
   payloadTooLarge: (limitBytes: number) =>

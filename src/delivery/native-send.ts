@@ -31,4 +31,6 @@ export interface NativeSend {
   scheduledAt?: string;
   /** Correlation with the accepting request, carried through the outbox; never sent to NH. */
   trace?: { requestId: string; traceparent?: string };
+  /** The routing destination (ROUTING_FILE) that sends it, chosen at accept time; never sent to NH. */
+  destination?: string;
 }

@@ -6,10 +6,13 @@ export interface ReadinessCheck {
   name: string;
   /** Resolves when the dependency is usable; rejects (or exceeds the timeout) when it is not. */
   check: () => Promise<void>;
+  /** Shown in /readyz but not deciding it (a shadow hub: its failure must not turn traffic away). */
+  advisory?: boolean;
 }
 
 export interface HealthRouterOptions {
-  checks: ReadinessCheck[];
+  /** A list, or a function for checks that change at run time (the destinations of a reloaded routing file). */
+  checks: ReadinessCheck[] | (() => ReadinessCheck[]);
   /** Per-check limit. Default 2000 ms, below the usual 5 s probe timeout. */
   timeoutMs?: number;
 }
@@ -41,9 +44,10 @@ export function createHealthRouter(o: HealthRouterOptions): HealthRouter {
       res.status(503).json({ status: "not-ready", reason: "shutting down", checks: {} });
       return;
     }
-    const results = await Promise.all(o.checks.map((c) => runCheck(c, timeoutMs)));
+    const list = typeof o.checks === "function" ? o.checks() : o.checks;
+    const results = await Promise.all(list.map((c) => runCheck(c, timeoutMs)));
     const checks = Object.fromEntries(results);
-    const ready = results.every(([, outcome]) => outcome === "ok");
+    const ready = results.every(([, outcome], i) => outcome === "ok" || list[i].advisory);
     res.status(ready ? 200 : 503).json({ status: ready ? "ready" : "not-ready", checks });
   });
 

@@ -46,6 +46,8 @@ interface RequestLine {
   status: number;
   durationMs: number;
   aborted?: true;
+  /** ROUTING_FILE: the route and destination a notification took. */
+  routing?: { route: string; destination: string; shadow?: string };
 }
 
 function describeRequest(
@@ -67,6 +69,8 @@ function describeRequest(
     durationMs: Math.round(extra.durationMs * 1000) / 1000,
   };
   if (!res.writableFinished) line.aborted = true;
+  const routing = res.locals.routing as RequestLine["routing"] | undefined;
+  if (routing) line.routing = { route: routing.route, destination: routing.destination, ...(routing.shadow ? { shadow: routing.shadow } : {}) };
   return line;
 }
 

@@ -1,6 +1,6 @@
 import { DeliveryError, DeliveryNotNeeded } from "../errors.js";
 import type { Platform } from "../legacy/types.js";
-import type { DeliveryRecord, SendReceipt, Store } from "../store/store.js";
+import type { DeliveryRecord, DeliveryRole, SendReceipt, Store } from "../store/store.js";
 import { nextAttemptDelay } from "./backoff.js";
 
 export type SendDelivery = (d: DeliveryRecord) => Promise<SendReceipt>;
@@ -19,6 +19,9 @@ export interface AttemptEvent {
   nextAttemptAt?: Date;
   /** The claim was lost before the result was recorded (lease taken over or delivery superseded). */
   claimLost?: boolean;
+  /** The routing destination recorded with the delivery (absent: the single destination). */
+  destination?: string;
+  role?: DeliveryRole;
 }
 
 export interface RetryPolicy {
@@ -68,7 +71,7 @@ export async function recordOutcome(event: AttemptEvent, write: () => Promise<bo
 export async function processDelivery(d: DeliveryRecord, ctx: ProcessContext): Promise<AttemptEvent> {
   const { store, owner, now } = ctx;
   const started = now();
-  const event = { deliveryId: d.id, notificationId: d.notificationId, platform: d.platform, attempt: d.attempts };
+  const event = { deliveryId: d.id, notificationId: d.notificationId, platform: d.platform, attempt: d.attempts, destination: d.destination, role: d.role };
   const latency = (): number => now().getTime() - started.getTime();
 
   if (d.expiresAt.getTime() <= started.getTime()) {

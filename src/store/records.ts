@@ -1,6 +1,6 @@
 import type { AcceptedNotification, Platform } from "../legacy/types.js";
 import type { NativeSend } from "../delivery/native-send.js";
-import type { AcceptInput, DeliveryPurpose, DeliveryRecord, DeliveryState, NotificationRecord, NotificationState } from "./store.js";
+import type { AcceptInput, DeliveryPurpose, DeliveryRecord, DeliveryRole, DeliveryState, NotificationRecord, NotificationState, StoredRouting } from "./store.js";
 
 /** A row as either driver returns it: pg hands BIGINT back as a string, SQLite as a number. */
 type Row = Record<string, unknown>;
@@ -30,6 +30,7 @@ export function toNotificationRecord(r: Row): NotificationRecord {
     expiresAt: new Date(num(r.expires_at)),
     replacedBy: opt(r.replaced_by),
     state: String(r.state) as NotificationState,
+    ...(r.routing === null || r.routing === undefined ? {} : { routing: JSON.parse(String(r.routing)) as StoredRouting }),
   };
 }
 
@@ -49,6 +50,7 @@ export function insertedNotificationRecord(input: AcceptInput, nowMs: number): N
     expiresAt: n.expiresAt,
     replacedBy: undefined,
     state: "live",
+    ...(input.routing ? { routing: input.routing } : {}),
   };
 }
 
@@ -59,6 +61,8 @@ export function toDeliveryRecord(r: Row): DeliveryRecord {
     notificationId: String(r.notification_id),
     platform: String(r.platform) as Platform,
     purpose: String(r.purpose) as DeliveryPurpose,
+    destination: opt(r.destination),
+    role: (r.role === "shadow" ? "shadow" : "main") as DeliveryRole,
     send: JSON.parse(String(r.send)) as NativeSend,
     state: String(r.state) as DeliveryState,
     attempts: num(r.attempts),
@@ -80,7 +84,7 @@ export function toDeliveryRecord(r: Row): DeliveryRecord {
 /** Column values for inserting a notification, in NOTIFICATION_COLUMNS order. */
 export const NOTIFICATION_COLUMNS = [
   "id", "uns_id", "app_notification_id", "idempotency_key", "content_hash", "body",
-  "response", "ack_token", "created_at", "expires_at", "state",
+  "response", "ack_token", "created_at", "expires_at", "state", "routing",
 ] as const;
 
 export function notificationValues(o: {
@@ -90,24 +94,27 @@ export function notificationValues(o: {
   response: unknown;
   ackToken: string;
   nowMs: number;
+  routing?: StoredRouting;
 }): unknown[] {
   const n = o.notification;
   return [
     n.id, n.unsId, n.appNotificationId ?? null, o.idempotencyKey ?? null, o.contentHash, JSON.stringify(n),
     JSON.stringify(o.response ?? null), o.ackToken, o.nowMs, n.expiresAt.getTime(), "live",
+    o.routing ? JSON.stringify(o.routing) : null,
   ];
 }
 
 export const DELIVERY_COLUMNS = [
   "id", "notification_id", "platform", "purpose", "send", "state", "attempts", "next_attempt_at", "created_at", "updated_at",
+  "destination", "role",
 ] as const;
 
 export function deliveryValues(
-  d: { id: string; platform: Platform; purpose: DeliveryPurpose; send: NativeSend; dueAt: Date },
+  d: { id: string; platform: Platform; purpose: DeliveryPurpose; send: NativeSend; dueAt: Date; destination?: string; role?: DeliveryRole },
   notificationId: string,
   nowMs: number,
 ): unknown[] {
-  return [d.id, notificationId, d.platform, d.purpose, JSON.stringify(d.send), "pending", 0, d.dueAt.getTime(), nowMs, nowMs];
+  return [d.id, notificationId, d.platform, d.purpose, JSON.stringify(d.send), "pending", 0, d.dueAt.getTime(), nowMs, nowMs, d.destination ?? null, d.role ?? "main"];
 }
 
 /** Columns each outcome writes; shared by both backends so they record outcomes identically. */

@@ -17,6 +17,8 @@ export function stateCondition(state: DeliveryState | undefined): string {
   return `d.state = '${state}'`;
 }
 export type DeliveryPurpose = NativeSend["purpose"];
+/** main: the notification's delivery; shadow: a copy to a route's shadow hub (docs/routing.md). */
+export type DeliveryRole = "main" | "shadow";
 export type NotificationState = "live" | "replaced";
 
 export interface NotificationRecord {
@@ -33,6 +35,18 @@ export interface NotificationRecord {
   expiresAt: Date;
   replacedBy?: string;
   state: NotificationState;
+  /** The routing decision at accept time (ROUTING_FILE); absent with a single destination. */
+  routing?: StoredRouting;
+}
+
+/** What routing decided for a notification, kept with it (JSON). */
+export interface StoredRouting {
+  route: string;
+  destination: string;
+  /** The destination's type: a dry-run notification has no deliveries. */
+  type: "hubs" | "graph" | "dry-run";
+  shadow?: string;
+  canary?: { bucket: number; percent: number; chosen: boolean };
 }
 
 export interface DeliveryRecord {
@@ -40,6 +54,9 @@ export interface DeliveryRecord {
   notificationId: string;
   platform: Platform;
   purpose: DeliveryPurpose;
+  /** The routing destination that sends it, chosen at accept time; absent: the single destination. */
+  destination?: string;
+  role: DeliveryRole;
   send: NativeSend;
   state: DeliveryState;
   /** Claims so far, including the one in progress (a claim counts even if the worker crashes). */
@@ -65,6 +82,9 @@ export interface DeliveryInput {
   purpose: DeliveryPurpose;
   send: NativeSend;
   dueAt: Date;
+  destination?: string;
+  /** Default main. */
+  role?: DeliveryRole;
 }
 
 export interface AcceptInput {
@@ -76,6 +96,7 @@ export interface AcceptInput {
   deliveries: DeliveryInput[];
   /** Write the notification's feed item too (FEED=on). */
   feed?: boolean;
+  routing?: StoredRouting;
 }
 
 export interface AcceptOutcome {

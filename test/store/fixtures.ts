@@ -51,5 +51,6 @@ export function anAcceptInput(
     response: o.response ?? { id: notification.id, status: "accepted" },
     notification,
     deliveries: o.deliveries ?? [aDeliveryInput()],
+    ...(o.routing ? { routing: o.routing } : {}),
   };
 }

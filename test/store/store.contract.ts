@@ -5,6 +5,7 @@ import { describeFeedContract } from "./feed.contract.js";
 import { describeOutboxContract } from "./outbox.contract.js";
 import { describeRetentionContract } from "./retention.contract.js";
 import { describeSubscriptionsContract } from "./subscriptions.contract.js";
+import { describeRoutingContract } from "./routing.contract.js";
 import { anAcceptInput, at, T0 } from "./fixtures.js";
 
 export type StoreFactory = () => Promise<Store>;
@@ -68,6 +69,7 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describeRetentionContract(ref);
     describeFeedContract(ref);
     describeSubscriptionsContract(ref);
+    describeRoutingContract(ref);
 
     describe("acknowledgements", () => {
       it("accepts the right token, rejects a wrong one and an unknown notification", async () => {

@@ -6,7 +6,7 @@ import { unwrapEnvelope } from "../../legacy/request-schema.js";
 import type { AcceptedNotification, LegacyNotification } from "../../legacy/types.js";
 import type { Store } from "../../store/store.js";
 import type { NativeSend } from "../native-send.js";
-import type { PreviewingStrategy, SubmitAnswer, SubmitContext } from "../strategy.js";
+import type { PreviewingStrategy, SendTarget, SubmitAnswer, SubmitContext } from "../strategy.js";
 import type { HubSender } from "./hub-sender.js";
 import { mapToNativeSends, PayloadTooLargeError } from "./mapping/index.js";
 import { buildTagExpression } from "./targeting.js";
@@ -34,15 +34,20 @@ export function contentHashOf(n: LegacyNotification, rawBody: unknown): string {
   return createHash("sha256").update(JSON.stringify({ ...rest, explicitExpiry })).digest("base64url");
 }
 
-export function createNotificationHubsStrategy(o: HubsStrategyOptions): PreviewingStrategy {
+/** The hubs strategy, which can also plan a preview for another hub's tag template (routing). */
+export interface HubsStrategy extends PreviewingStrategy {
+  previewFor(notification: AcceptedNotification, tagTemplate: string): NativeSend[];
+}
+
+export function createNotificationHubsStrategy(o: HubsStrategyOptions): HubsStrategy {
   // Time-ordered (v7) ids: rows and index entries of one moment land side by side in the store's
   // B-trees, so an insert dirties a few pages at the right edge instead of random ones.
   const newId = o.newId ?? newTimeOrderedId;
 
-  function plan(accepted: AcceptedNotification, ackToken?: string): NativeSend[] {
+  function plan(accepted: AcceptedNotification, ackToken?: string, tagTemplate = o.tagTemplate): NativeSend[] {
     try {
       return mapToNativeSends(accepted, {
-        tagExpression: buildTagExpression(o.tagTemplate, accepted.unsId),
+        tagExpression: buildTagExpression(tagTemplate, accepted.unsId),
         iosFallbackMode: o.iosFallbackMode,
         ackToken,
         now: accepted.createdAt,
@@ -60,14 +65,18 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): Previewi
 
   return {
     name: "hubs",
-    preview: (accepted) => plan(accepted, o.mode.kind === "outbox" ? PREVIEW_ACK_TOKEN : undefined),
+    preview: (accepted) => ({ sends: plan(accepted, o.mode.kind === "outbox" ? PREVIEW_ACK_TOKEN : undefined) }),
+    previewFor: (accepted, tagTemplate) => plan(accepted, o.mode.kind === "outbox" ? PREVIEW_ACK_TOKEN : undefined, tagTemplate),
     checkReady: () => o.sender.checkReady(),
 
     async submit(n, ctx: SubmitContext) {
       const now = o.now();
       const accepted: AcceptedNotification = { ...n, id: newId(), unsId: ctx.unsId, createdAt: now };
       const ackToken = newSecretToken();
-      const sends = plan(accepted, o.mode.kind === "outbox" ? ackToken : undefined);
+      const targets: Array<Partial<SendTarget>> = ctx.routing?.targets ?? [{}];
+      const planned = targets.flatMap((t) => plan(accepted, o.mode.kind === "outbox" ? ackToken : undefined, t.tagTemplate)
+        .map((s) => ({ s: t.destination ? { ...s, destination: t.destination } : s, destination: t.destination, role: t.role })));
+      const sends = planned.map((p) => p.s);
       const created = createdAnswer(accepted, ctx.baseUrl);
 
       if (o.mode.kind === "direct") {
@@ -86,13 +95,15 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): Previewi
           contentHash: contentHashOf(n, ctx.rawBody),
           response: { baseUrl: ctx.baseUrl } satisfies StoredAnswer, // the answer is made again from the row
           feed: o.feed,
-          deliveries: sends.map((s) => ({
+          deliveries: planned.map(({ s, destination, role }) => ({
             id: newId(),
             platform: s.platform,
             purpose: s.purpose,
             send: { ...s, trace: { requestId: ctx.requestId, traceparent: ctx.traceparent } },
             dueAt: s.scheduledAt ? new Date(s.scheduledAt) : now,
+            ...(destination ? { destination, role } : {}),
           })),
+          ...(ctx.routing ? { routing: ctx.routing.decision } : {}),
         },
         now,
       );

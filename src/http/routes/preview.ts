@@ -4,6 +4,7 @@ import type { AppHostRules } from "../../auth/app-hosts.js";
 import { canPreview, type DeliveryStrategy } from "../../delivery/strategy.js";
 import { errors } from "../../errors.js";
 import { GRAPH_JSON } from "../../legacy/response.js";
+import { callerOf } from "../authenticate.js";
 import { validateRequest } from "./notifications.js";
 
 /**
@@ -23,8 +24,8 @@ export function createPreviewRouter(o: {
       if (!canPreview(o.strategy)) throw errors.invalidRequest("Preview shows native Notification Hubs sends; it is available with BRIDGE_STRATEGY=hubs only.");
       const { notification, unsId } = validateRequest(req, res, o);
       const accepted = { ...notification, id: (o.newId ?? randomUUID)(), unsId, createdAt: o.now() };
-      const sends = o.strategy.preview(accepted);
-      res.status(200).type(GRAPH_JSON).send(JSON.stringify({ id: accepted.id, unsId, sent: false, sends }));
+      const { sends, routing } = o.strategy.preview(accepted, { caller: callerOf(res) });
+      res.status(200).type(GRAPH_JSON).send(JSON.stringify({ id: accepted.id, unsId, sent: false, sends, ...(routing ? { routing } : {}) }));
     })
     .all((req) => {
       throw errors.methodNotAllowed(req.method, ["POST"]);

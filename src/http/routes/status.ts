@@ -14,6 +14,8 @@ export function deliveryView(d: DeliveryRecord) {
     notificationId: d.notificationId,
     platform: d.platform,
     purpose: d.purpose,
+    destination: d.destination ?? null,
+    role: d.role,
     state: d.state,
     attempts: d.attempts,
     nextAttemptAt: ["pending", "retrying"].includes(d.state) ? d.nextAttemptAt.toISOString() : null,
@@ -56,7 +58,7 @@ export function createStatusRouter(o: { store: Store; now: () => Date; authentic
         }
       }
       const base = storedCreatedAnswer(found.notification.body, found.notification.response).body;
-      const body = { ...base, status: found.notification.state === "replaced" ? "replaced" : "active", replacedBy: found.notification.replacedBy ?? null, deliveries: found.deliveries.map(deliveryView) };
+      const body = { ...base, status: found.notification.state === "replaced" ? "replaced" : "active", replacedBy: found.notification.replacedBy ?? null, deliveries: found.deliveries.map(deliveryView), ...(found.notification.routing ? { routing: found.notification.routing } : {}) };
       res.status(200).type(GRAPH_JSON).send(JSON.stringify(body));
     })
     .all(methodNotAllowed(["GET"]));
