@@ -208,7 +208,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
 
   // The outbox: on its own thread (BRIDGE_ROLE=all, the default), on this loop (OUTBOX_THREAD=false,
   // sqlite::memory:, or a BRIDGE_ROLE=worker process), or elsewhere (BRIDGE_ROLE=api).
-  const onAttempt = (e: AttemptEvent) => recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status });
+  const onAttempt = (e: AttemptEvent) => recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status, timedOut: e.timedOut });
   let worker: OutboxWorker | undefined;
   if (store && sender && c.BRIDGE_ROLE !== "api") {
     if (c.outboxOnThread) outboxThread = await startOutboxThread({ config: c, connectionString: connectionString ?? "" }, { logger, onAttempt });

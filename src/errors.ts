@@ -97,13 +97,16 @@ export class DeliveryError extends Error {
   readonly status?: number;
   readonly retryable: boolean;
   readonly retryAfterMs?: number;
+  /** No response within the send timeout (as opposed to a refused or reset connection). */
+  readonly timedOut?: boolean;
 
-  constructor(message: string, o: { status?: number; retryable: boolean; retryAfterMs?: number; cause?: unknown }) {
+  constructor(message: string, o: { status?: number; retryable: boolean; retryAfterMs?: number; timedOut?: boolean; cause?: unknown }) {
     super(message, { cause: o.cause });
     this.name = "DeliveryError";
     this.status = o.status;
     this.retryable = o.retryable;
     this.retryAfterMs = o.retryAfterMs;
+    if (o.timedOut) this.timedOut = true;
   }
 }
 

@@ -13,8 +13,8 @@ export interface BridgeMetrics extends OutboxMetrics {
   retries: Counter<"platform">;
   deadLetters: Counter<"platform">;
   hubCallDuration: Histogram<"platform" | "outcome">;
-  /** Responses from Notification Hubs by HTTP status ('none' when no response arrived). */
-  hubResponses: Counter<"platform" | "status">;
+  /** Answers of Notification Hubs by class (2xx, 4xx, 5xx, timeout, network) and exact status. */
+  hubResponses: Counter<"platform" | "class" | "status">;
   /** API processes running under a cluster primary (API_PROCESSES > 1); 0 otherwise. */
   apiProcesses: Gauge;
   /** API processes that exited unexpectedly and were replaced. */
@@ -84,8 +84,8 @@ export function createMetrics(o: CreateMetricsOptions = {}): BridgeMetrics {
     }),
     hubResponses: new Counter({
       name: `${prefix}hub_responses_total`,
-      help: "Responses from Notification Hubs by HTTP status ('none' = no response: network error or timeout)",
-      labelNames: ["platform", "status"] as const,
+      help: "Answers of Notification Hubs by class (2xx, 4xx, 5xx; timeout = none within NH_TIMEOUT_MS; network = refused or reset) and exact HTTP status (the class itself when the code is not known)",
+      labelNames: ["platform", "class", "status"] as const,
       registers,
     }),
     apiProcesses: new Gauge({
@@ -120,8 +120,10 @@ export interface DeliveryAttempt {
   platform: string;
   outcome: DeliveryOutcome;
   latencyMs: number;
-  /** HTTP status from Notification Hubs, when the call got a response. */
+  /** HTTP status from Notification Hubs, when a failed call got a response. */
   status?: number;
+  /** A failed call got no response within its timeout (otherwise no status means a network failure). */
+  timedOut?: boolean;
   /** Whether a call to Notification Hubs was made; default: every outcome except 'expired' and 'cancelled'. */
   hubCalled?: boolean;
 }
@@ -133,5 +135,15 @@ export function recordDeliveryAttempt(m: BridgeMetrics, e: DeliveryAttempt): voi
   if (e.outcome === "dead-lettered") m.deadLetters.inc({ platform: e.platform });
   if (!(e.hubCalled ?? (e.outcome !== "expired" && e.outcome !== "cancelled"))) return;
   m.hubCallDuration.observe({ platform: e.platform, outcome: e.outcome }, e.latencyMs / 1000);
-  m.hubResponses.inc({ platform: e.platform, status: e.status === undefined ? "none" : String(e.status) });
+  m.hubResponses.inc({ platform: e.platform, ...hubResponseLabels(e) });
+}
+
+/**
+ * A sent delivery had a 2xx answer (the SDK does not pass the exact code on). A failure has the
+ * hub's status, or none: then it timed out, or the connection was refused or reset.
+ */
+export function hubResponseLabels(e: Pick<DeliveryAttempt, "outcome" | "status" | "timedOut">): { class: string; status: string } {
+  if (e.status !== undefined) return { class: `${Math.floor(e.status / 100)}xx`, status: String(e.status) };
+  const cls = e.outcome === "sent" ? "2xx" : e.timedOut ? "timeout" : "network";
+  return { class: cls, status: cls };
 }

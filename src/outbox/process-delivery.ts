@@ -11,6 +11,8 @@ export interface AttemptEvent {
   platform: Platform;
   outcome: "sent" | "retry" | "dead-lettered" | "expired" | "cancelled";
   status?: number;
+  /** The hub call got no response within its timeout. */
+  timedOut?: boolean;
   error?: string;
   trackingId?: string;
   latencyMs: number;
@@ -40,8 +42,8 @@ export interface ProcessContext {
 }
 
 /** Any error that is not a DeliveryError (a bug, a dropped socket) is assumed transient. */
-function classifyFailure(e: unknown): { retryable: boolean; status?: number; retryAfterMs?: number; error: string } {
-  if (e instanceof DeliveryError) return { retryable: e.retryable, status: e.status, retryAfterMs: e.retryAfterMs, error: e.message };
+function classifyFailure(e: unknown): { retryable: boolean; status?: number; retryAfterMs?: number; timedOut?: boolean; error: string } {
+  if (e instanceof DeliveryError) return { retryable: e.retryable, status: e.status, retryAfterMs: e.retryAfterMs, timedOut: e.timedOut, error: e.message };
   return { retryable: true, error: e instanceof Error ? e.message : String(e) };
 }
 
@@ -108,13 +110,13 @@ function recordFailure(d: DeliveryRecord, e: unknown, event: BaseEvent, ctx: Pro
     });
     const nextAttemptAt = new Date(at.getTime() + delay);
     return recordOutcome(
-      { ...event, outcome: "retry", status: f.status, error: f.error, nextAttemptAt },
+      { ...event, outcome: "retry", status: f.status, timedOut: f.timedOut, error: f.error, nextAttemptAt },
       () => store.markRetry(d.id, owner, { error: f.error, status: f.status, nextAttemptAt }, at),
     );
   }
   const error = f.retryable ? `Gave up after ${d.attempts} attempts: ${f.error}` : f.error;
   return recordOutcome(
-    { ...event, outcome: "dead-lettered", status: f.status, error },
+    { ...event, outcome: "dead-lettered", status: f.status, timedOut: f.timedOut, error },
     () => store.markFinal(d.id, owner, { state: "dead-lettered", error, status: f.status }, at),
   );
 }

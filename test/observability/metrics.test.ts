@@ -53,20 +53,27 @@ describe("recordDeliveryAttempt", () => {
     recordDeliveryAttempt(m, { platform: "fcmv1", outcome: "sent", latencyMs: 40, status: 201 });
     recordDeliveryAttempt(m, { platform: "fcmv1", outcome: "retry", latencyMs: 30, status: 429 });
     recordDeliveryAttempt(m, { platform: "apple", outcome: "dead-lettered", latencyMs: 20, status: 400 });
-    recordDeliveryAttempt(m, { platform: "apple", outcome: "retry", latencyMs: 5000 });
+    recordDeliveryAttempt(m, { platform: "apple", outcome: "retry", latencyMs: 5000, timedOut: true });
+    recordDeliveryAttempt(m, { platform: "apple", outcome: "retry", latencyMs: 3 });
+    recordDeliveryAttempt(m, { platform: "fcmv1", outcome: "sent", latencyMs: 40 });
     recordDeliveryAttempt(m, { platform: "wns", outcome: "expired", latencyMs: 0 });
     const text = await m.registry.metrics();
-    expect(text).toContain('gnb_deliveries_total{platform="fcmv1",outcome="sent"} 1');
+    expect(text).toContain('gnb_deliveries_total{platform="fcmv1",outcome="sent"} 2');
     expect(text).toContain('gnb_deliveries_total{platform="fcmv1",outcome="retry"} 1');
     expect(text).toContain('gnb_deliveries_total{platform="wns",outcome="expired"} 1');
     expect(text).toContain('gnb_delivery_retries_total{platform="fcmv1"} 1');
-    expect(text).toContain('gnb_delivery_retries_total{platform="apple"} 1');
+    expect(text).toContain('gnb_delivery_retries_total{platform="apple"} 2');
     expect(text).toContain('gnb_dead_letters_total{platform="apple"} 1');
-    expect(text).toContain('gnb_hub_responses_total{platform="fcmv1",status="429"} 1');
-    expect(text).toContain('gnb_hub_responses_total{platform="apple",status="none"} 1');
-    expect(text).toContain('gnb_hub_call_duration_seconds_bucket{le="0.05",platform="fcmv1",outcome="sent"} 1');
-    expect(text).toContain('gnb_hub_call_duration_seconds_bucket{le="2",platform="apple",outcome="retry"} 0');
-    expect(text).toContain('gnb_hub_call_duration_seconds_bucket{le="5",platform="apple",outcome="retry"} 1');
+    expect(text).toContain('gnb_hub_responses_total{platform="fcmv1",class="2xx",status="201"} 1');
+    expect(text).toContain('gnb_hub_responses_total{platform="fcmv1",class="2xx",status="2xx"} 1'); // a success, code not passed on
+    expect(text).toContain('gnb_hub_responses_total{platform="fcmv1",class="4xx",status="429"} 1');
+    expect(text).toContain('gnb_hub_responses_total{platform="apple",class="4xx",status="400"} 1');
+    expect(text).toContain('gnb_hub_responses_total{platform="apple",class="timeout",status="timeout"} 1');
+    expect(text).toContain('gnb_hub_responses_total{platform="apple",class="network",status="network"} 1');
+    expect(text).not.toContain('status="none"');
+    expect(text).toContain('gnb_hub_call_duration_seconds_bucket{le="0.05",platform="fcmv1",outcome="sent"} 2');
+    expect(text).toContain('gnb_hub_call_duration_seconds_bucket{le="2",platform="apple",outcome="retry"} 1');
+    expect(text).toContain('gnb_hub_call_duration_seconds_bucket{le="5",platform="apple",outcome="retry"} 2');
     // An expired delivery never reached the hub: no latency sample, no response.
     expect(text).not.toMatch(/gnb_hub_(call_duration_seconds_count|responses_total)\{platform="wns"/);
   });

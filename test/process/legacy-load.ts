@@ -1,10 +1,10 @@
-import { Agent, request } from "node:http";
+import { Agent, request, type IncomingHttpHeaders } from "node:http";
 
 /** How one POST ended, judged from the bytes the client actually got. */
 export type PostResult =
   | { kind: "accepted"; id: string; unsId: string }
   /** A complete answer other than 201 (status and body kept for the failure message). */
-  | { kind: "answered"; status: number; body: string }
+  | { kind: "answered"; status: number; body: string; retryAfter?: string }
   /** No response head arrived: refused, reset or closed before answering. */
   | { kind: "connection-error"; code: string }
   /** A response head arrived but the body was cut off or is not the JSON it claims to be. */
@@ -38,13 +38,14 @@ export function postNotification(baseUrl: string, unsId: string, body: unknown, 
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("aborted", () => resolve({ kind: "broken", status, reason: "aborted mid-body" }));
       res.on("error", (e) => resolve({ kind: "broken", status, reason: e.message }));
-      res.on("end", () => resolve(judgeAnswer(status, res.headers["content-length"], Buffer.concat(chunks), unsId)));
+      res.on("end", () => resolve(judgeAnswer(status, res.headers, Buffer.concat(chunks), unsId)));
     });
     req.end(payload);
   });
 }
 
-function judgeAnswer(status: number, contentLength: string | undefined, raw: Buffer, unsId: string): PostResult {
+function judgeAnswer(status: number, headers: IncomingHttpHeaders, raw: Buffer, unsId: string): PostResult {
+  const contentLength = headers["content-length"];
   if (contentLength !== undefined && Number(contentLength) !== raw.length)
     return { kind: "broken", status, reason: `content-length ${contentLength} but ${raw.length} bytes` };
   const text = raw.toString("utf8");
@@ -56,7 +57,8 @@ function judgeAnswer(status: number, contentLength: string | undefined, raw: Buf
   }
   const id = (parsed as { id?: unknown }).id;
   if (status === 201) return typeof id === "string" && GUID.test(id) ? { kind: "accepted", id, unsId } : { kind: "broken", status, reason: "201 without an id" };
-  return { kind: "answered", status, body: text.slice(0, 300) };
+  const retryAfter = headers["retry-after"];
+  return { kind: "answered", status, body: text.slice(0, 300), ...(retryAfter !== undefined ? { retryAfter } : {}) };
 }
 
 export interface LoadOptions {

@@ -29,7 +29,9 @@ export function toDeliveryError(e: unknown, now: Date): DeliveryError {
   const retryAfterMs = parseRetryAfter(err.response?.headers.get("retry-after"), now);
   const what = status !== undefined ? `Notification Hubs answered ${status}` : `Notification Hubs unreachable (${err.code ?? err.message ?? "unknown error"})`;
   const detail = status !== undefined && err.message ? `: ${err.message}` : "";
-  return new DeliveryError(`${what}${detail}`, { status, retryable, retryAfterMs, cause: e });
+  // The SDK aborts a call that outlives requestOptions.timeout (AbortError); sockets time out as ETIMEDOUT.
+  const timedOut = status === undefined && ((e as Error | undefined)?.name === "AbortError" || err.code === "ETIMEDOUT");
+  return new DeliveryError(`${what}${detail}`, { status, retryable, retryAfterMs, timedOut, cause: e });
 }
 
 /** A healthy answer is trusted this long, so frequent /readyz probes do not spend NH's management quota. */

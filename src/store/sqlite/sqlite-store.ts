@@ -64,6 +64,13 @@ export class SqliteStore implements Store {
   }
 
   async probeWrite(): Promise<void> {
+    // After a full disk the WAL holds many versions of the same pages: moving them into the
+    // database and truncating it gives most of that space back (it fails harmlessly while full).
+    try {
+      this.db.pragma("wal_checkpoint(TRUNCATE)");
+    } catch {
+      // still full, or another connection is reading: the write below decides
+    }
     // A few pages really committed (a full disk fails here), in a row of schema_migrations that no
     // migration uses, then removed. Through the group commit, like every other write.
     await this.writes.submit(() => prepareCached(this.db, "INSERT OR REPLACE INTO schema_migrations (version, name, applied_at) VALUES (-1, zeroblob(?), 0)").run(PROBE_BYTES));

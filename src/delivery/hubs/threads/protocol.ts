@@ -21,6 +21,7 @@ export interface WireError {
   status?: number;
   retryable: boolean;
   retryAfterMs?: number;
+  timedOut?: boolean;
 }
 
 /** Thread → main. */
@@ -31,7 +32,8 @@ export const toWireError = (e: DeliveryError): WireError => ({
   status: e.status,
   retryable: e.retryable,
   retryAfterMs: e.retryAfterMs,
+  timedOut: e.timedOut,
 });
 
 export const fromWireError = (w: WireError): DeliveryError =>
-  new DeliveryError(w.message, { status: w.status, retryable: w.retryable, retryAfterMs: w.retryAfterMs });
+  new DeliveryError(w.message, { status: w.status, retryable: w.retryable, retryAfterMs: w.retryAfterMs, timedOut: w.timedOut });
