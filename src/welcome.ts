@@ -1,4 +1,11 @@
-/** What `npm start` prints on the embedded default: a first notification end to end, by hand. */
+/** The compiled demo-devices command (`npm start` builds dist/ first). */
+export const DEMO_DEVICES_SCRIPT = "dist/src/demo/register-demo-devices.js";
+
+/**
+ * What `npm start` prints on the embedded default: a first notification end to end, by hand. The
+ * commands carry this bridge's emulator address and hub, so they work from any shell whatever
+ * EMULATOR_PORT and NOTIFICATION_HUB_NAME were.
+ */
 export function printWelcome(o: { bridgeUrl: string; emulatorUrl: string; hub: string; connectionString: string }): void {
   const body = JSON.stringify({
     targetHostName: "notify.contoso.com",
@@ -14,7 +21,8 @@ graph-notifications-bridge is running on its embedded defaults (no real hub: an 
   Watch deliveries:   ${o.emulatorUrl}/_emulator/
 
 1. Register four demo devices (iOS, Android, Windows, browser) for the user "demo-user":
-     npx tsx scripts/register-demo-devices.ts --user demo-user
+     node ${DEMO_DEVICES_SCRIPT} --user demo-user --hub ${o.hub} \\
+       --connection-string '${o.connectionString}'
 
 2. Send a first legacy notification, exactly as a legacy app service would:
      curl -i -X POST ${o.bridgeUrl}/beta/me/notifications \\
