@@ -9,6 +9,7 @@ import { writeResults } from "./lib/doc.js";
 import { runBareFloor, runExpressFloor, runSdkFloor } from "./lib/floors.js";
 import { startScriptNodeFlags } from "./lib/start-flags.js";
 import { columnName, formatBacklog, formatFloors, formatRatios, formatResultsSection, formatTable, type BenchResults } from "./lib/report.js";
+import { formatOutageBacklog, runOutageBacklog } from "./lib/outage-backlog.js";
 import { runBacklogDrain, runFixedRate, runMaxAccept, type BenchContext } from "./lib/scenarios.js";
 
 const USAGE = `npm run bench [-- options]: the bridge (a child process) under load over loopback against a
@@ -20,6 +21,8 @@ minimal NH sink, beside floors measured in the same run; prints issue 16's ratio
   --api-processes=LIST  a column per API_PROCESSES value (default 1; e.g. 1,2)
   --scale-out=N         also N whole bridges on one PostgreSQL database (default 2; 0: off)
   --backlog=N           scenario 3: N requests (3N deliveries) queued, then drained (default 10000; 0: off)
+  --outage-backlog=N    scenario 4: N requests accepted during an NH outage vs. with NH up, peak RSS of both (default 50000; 0: off)
+  --outage-only         run scenario 4 alone (no floors, no other scenarios)
   --env KEY=VALUE       a bridge setting for every bridge started (repeatable)
   --connections=N       scenario 1's connections (default 50)
   --rate=N              scenario 2's requests per second (default 1000)
@@ -41,6 +44,8 @@ const { values: args } = parseArgs({
     "api-processes": { type: "string", default: "1" },
     "scale-out": { type: "string", default: "2" },
     backlog: { type: "string", default: "10000" },
+    "outage-backlog": { type: "string", default: "50000" },
+    "outage-only": { type: "boolean", default: false },
     env: { type: "string", multiple: true, default: [] },
     connections: { type: "string", default: "50" },
     rate: { type: "string", default: "1000" },
@@ -63,6 +68,7 @@ for (const b of backends) if (b !== "sqlite" && b !== "postgres") throw new Erro
 const apiProcessCounts = args["api-processes"].split(",").map((v) => wholeNumber("api-processes", v, 1));
 const scaleOut = wholeNumber("scale-out", args["scale-out"], 0);
 const backlogRequests = wholeNumber("backlog", args.backlog, 0);
+const outageRequests = wholeNumber("outage-backlog", args["outage-backlog"], 0);
 const bridgeEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 const durations = args.quick ? { maxS: 5, fixedS: 6, warmS: 1 } : { maxS: 10, fixedS: 12, warmS: 2 };
 const connections = wholeNumber("connections", args.connections, 1);
@@ -71,6 +77,8 @@ const cpuProfDir = args.profile ? join(REPO_ROOT, ".tmp", "bench-profiles") : un
 if (cpuProfDir) mkdirSync(cpuProfDir, { recursive: true });
 
 const log = (s: string) => console.error(`[bench] ${s}`);
+/** --outage-only: the one report, carried past the other scenarios. */
+class OnlyScenario extends Error {}
 
 // The bench measures what `npm start` runs: the compiled JavaScript (pass --entry src/main.ts for tsx).
 const entry = args.entry ?? "dist/src/main.js";
@@ -84,6 +92,11 @@ try {
   // The key is never checked by the sink; the SDK only needs a well-formed one to sign with.
   const sinkConnectionString = `Endpoint=${sinkUrl}/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=${Buffer.alloc(32, 7).toString("base64")}`;
   const ctx: BenchContext = { sinkUrl, sinkConnectionString, bridgeEnv, cpuProfDir, entry, split: args.split, durations, connections, fixedRate };
+  const outageScenario = async (): Promise<string> => {
+    log(`scenario 4: ${outageRequests} requests during an NH outage, and with NH up (SQLite)`);
+    return formatOutageBacklog(await runOutageBacklog("sqlite", ctx, outageRequests));
+  };
+  if (args["outage-only"]) throw new OnlyScenario(await outageScenario());
 
   log(`floor (a): bare node:http, ${connections} connections, ${durations.maxS} s`);
   const bare = await runBareFloor({ connections, durationS: durations.maxS, warmS: durations.warmS, fixedRate, fixedS: durations.fixedS });
@@ -129,13 +142,18 @@ try {
     log(`scenario 3: a backlog of ${backlogRequests * 3} deliveries drained (SQLite)`);
     results.backlog = await runBacklogDrain("sqlite", ctx, backlogRequests);
   }
+  const outageReport = outageRequests > 0 && backends.includes("sqlite") ? await outageScenario() : "";
 
-  console.log(`\n${formatRatios(results)}\n\n${formatTable(results)}\n\n${formatFloors(results)}\n${formatBacklog(results)}\n`);
+  console.log(`\n${formatRatios(results)}\n\n${formatTable(results)}\n\n${formatFloors(results)}\n${formatBacklog(results)}\n${outageReport}\n`);
   log(`took ${Math.round((performance.now() - startedAt) / 1000)} s`);
   if (args.write) {
     writeResults(join(REPO_ROOT, "docs", "benchmarks.md"), formatResultsSection(results));
     log("wrote docs/benchmarks.md");
   }
+} catch (e) {
+  if (!(e instanceof OnlyScenario)) throw e;
+  console.log(`\n${e.message}\n`);
+  log(`took ${Math.round((performance.now() - startedAt) / 1000)} s`);
 } finally {
   await sink.stop();
 }
