@@ -4,6 +4,7 @@ import helmet from "helmet";
 import type { AppHostRules } from "./auth/app-hosts.js";
 import type { DeliveryStrategy } from "./delivery/strategy.js";
 import type { HubInstallations } from "./devices/hub-installations.js";
+import { createRecipientResolver, type UnsIdPolicy } from "./devices/recipients.js";
 import type { AppError } from "./errors.js";
 import { authenticateCaller, type Authenticate } from "./http/authenticate.js";
 import { createErrorHandler, notFoundHandler } from "./http/error-handler.js";
@@ -40,6 +41,10 @@ export interface AppDeps {
   installationExpiryDays?: number;
   /** With ROUTING_FILE: GET /bridge/routing and POST /bridge/routing/reload (operator). */
   routing?: RoutingView;
+  /** UNS_ID_POLICY: what an X-UNS-ID the bridge never issued does (with a store); default any. */
+  unsIdPolicy?: UnsIdPolicy;
+  /** An expired installation could not be removed while resolving a send (logged; the send goes on). */
+  onCleanupError?: (e: unknown) => void;
   /** Request logging and metrics, run first for every request. */
   observe?: RequestHandler[];
   /** false for a worker-only process: it serves the operational routers and nothing else. */
@@ -82,8 +87,12 @@ function mountApi(app: express.Express, d: AppDeps): void {
   // One limiter: a caller's allowance covers the legacy API and the client API together.
   const limit = limitRate({ perMinute: d.limits.rateLimitPerMinute, status: d.limits.rateLimitStatus, now: d.now, store: d.rateLimitStore });
   const accept = [authenticate, limit, ...parseLegacyJson(d.limits.maxBodyBytes)];
-  app.use(createNotificationRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, publicBaseUrl: d.publicBaseUrl, currentTraceparent: d.currentTraceparent, accept }));
-  app.use(createPreviewRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, accept, newId: d.newId }));
+  // With a store, X-UNS-ID values (and delegated users) resolve against the subscriptions the bridge registered.
+  const recipients = d.store
+    ? createRecipientResolver({ store: d.store.subscriptions, hub: d.hubInstallations, policy: d.unsIdPolicy ?? "any", now: d.now, onCleanupError: d.onCleanupError })
+    : undefined;
+  app.use(createNotificationRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, publicBaseUrl: d.publicBaseUrl, currentTraceparent: d.currentTraceparent, accept, recipients }));
+  app.use(createPreviewRouter({ strategy: d.strategy, now: d.now, appHosts: d.appHosts, accept, newId: d.newId, recipients }));
   if (d.store) {
     app.use(createStatusRouter({ store: d.store, now: d.now, authenticate, appHosts: d.appHosts }));
     if (d.feed) {

@@ -257,6 +257,8 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
     adminToken: c.ADMIN_TOKEN,
     hubInstallations: store ? configuredHubInstallations(c, connectionString, now) : undefined,
     installationExpiryDays: c.INSTALLATION_EXPIRY_DAYS,
+    unsIdPolicy: c.UNS_ID_POLICY,
+    onCleanupError: (e) => logger.warn({ err: e }, "an expired installation could not be removed from the hub; the next send to its user retries"),
     observe: [createRequestLogMiddleware({ logger, strategy: strategy.name }), createMetricsMiddleware(metrics, strategy.name), createTracingMiddleware(tracing?.tracer)],
     serveApi: c.BRIDGE_ROLE !== "worker",
     routers: [health, createMetricsRouter(metrics, cluster && (() => cluster.clusterMetrics(metrics)))],

@@ -204,6 +204,8 @@ function crossCheck(c: Raw): string[] {
   } catch (e) {
     p.push(`TARGET_TAG_TEMPLATE: ${(e as Error).message}`);
   }
+  if (c.UNS_ID_POLICY === "registered-only" && (c.DELIVERY_MODE !== "outbox" || c.BRIDGE_STRATEGY !== "hubs"))
+    p.push("UNS_ID_POLICY: registered-only checks X-UNS-ID against the subscriptions in the store; it needs BRIDGE_STRATEGY=hubs and DELIVERY_MODE=outbox");
   if (c.DELIVERY_MODE === "direct" && c.IOS_FALLBACK_MODE === "deferred")
     p.push("IOS_FALLBACK_MODE: deferred needs the durable outbox; use DELIVERY_MODE=outbox or IOS_FALLBACK_MODE=immediate");
   if (c.DELIVERY_MODE === "outbox" && !/^(sqlite:|postgres(ql)?:\/\/)/.test(c.DATABASE_URL))

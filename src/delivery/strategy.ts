@@ -1,11 +1,13 @@
 import type { Caller } from "../auth/types.js";
-import type { AcceptedNotification, LegacyNotification } from "../legacy/types.js";
+import type { AcceptedNotification, LegacyNotification, NotificationTargets } from "../legacy/types.js";
 import type { DeliveryRole, StoredRouting } from "../store/store.js";
 import type { NativeSend } from "./native-send.js";
 
 /** What the HTTP layer knows about one accepted request, handed to the strategy. */
 export interface SubmitContext {
   unsId: string;
+  /** The installations of a registered subscription (unsId is then its primary id). */
+  targets?: NotificationTargets;
   requestId: string;
   clientRequestId: string;
   baseUrl: string;

@@ -9,7 +9,7 @@ import { createHubInstallations, type HubInstallations } from "./hub-installatio
  * registration, so an API loop that never registers never loads it.
  */
 export function configuredHubInstallations(c: Config, connectionString: string | undefined, now: () => Date): HubInstallations | undefined {
-  if (c.BRIDGE_STRATEGY !== "hubs" || !connectionString) return undefined;
+  if (c.BRIDGE_STRATEGY !== "hubs" || c.ROUTING_FILE || !connectionString) return undefined;
   let client: Promise<NotificationHubsClient> | undefined;
   const load = async () => {
     const { createHubClient } = await import("../delivery/hubs/hub-client.js");

@@ -34,11 +34,20 @@ export interface LegacyNotification {
   fallback?: EndpointFallback;
 }
 
+/** The installations a notification for a registered subscription targeted, as they were when it was accepted. */
+export interface NotificationTargets {
+  subscriptionId: string;
+  installationCount: number;
+  installations: Array<{ id: string; platform: string }>;
+}
+
 /** A notification the bridge has accepted: the validated request plus identity and timing. */
 export interface AcceptedNotification extends LegacyNotification {
   /** The bridge's own id (a GUID), returned to the caller as `id`. */
   id: string;
-  /** The `X-UNS-ID` (or, for delegated callers, the user's object id) this notification targets. */
+  /** The `X-UNS-ID` this notification targets; for a subscription the bridge knows, its primary id (also for delegated callers). */
   unsId: string;
   createdAt: Date;
+  /** Set when unsId is a subscription the bridge registered (sends target `$UserId:{unsId}`). */
+  targets?: NotificationTargets;
 }

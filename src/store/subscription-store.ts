@@ -72,8 +72,8 @@ export interface SubscriptionStore {
   getInstallation(id: string): Promise<InstallationRecord | undefined>;
   /** The user's installations not expired at `now`, ordered by id; `after` is the last id of the previous page. */
   listUserInstallations(o: UserKey & { targetHostName?: string; now: Date; limit: number; after?: string }): Promise<InstallationRecord[]>;
-  /** The installations carrying this subscription id as userId, not expired at `now`, ordered by id. */
-  listSubscriptionInstallations(subscriptionId: string, now: Date): Promise<InstallationRecord[]>;
+  /** The installations carrying this subscription id as userId, ordered by id: those not expired at `now`, or all without it. */
+  listSubscriptionInstallations(subscriptionId: string, now?: Date): Promise<InstallationRecord[]>;
   /** Removes the installation if it is this user's; resolves with what was removed. */
   deleteInstallation(o: UserKey & { id: string }): Promise<InstallationRecord | undefined>;
 }

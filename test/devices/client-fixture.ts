@@ -11,7 +11,7 @@ export interface ClientBridge extends SecuredBridge {
   /** A delegated token (Notifications.ReadWrite.CreatedByApp) for user `oid` through client app `appId`. */
   userToken(o?: { oid?: string; appId?: string }): Promise<string>;
   /** One JSON request to the bridge with a bearer token. */
-  call(token: string | undefined, method: string, path: string, body?: unknown): Promise<RawAnswer & { json: Record<string, unknown> }>;
+  call(token: string | undefined, method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<RawAnswer & { json: Record<string, unknown> }>;
 }
 
 /**
@@ -24,8 +24,8 @@ export async function startClientBridge(env: Record<string, string> = {}): Promi
   return {
     ...b,
     userToken: (o = {}) => mintToken(b.key, { now: new Date(), claims: { ...delegatedClaims(), oid: o.oid ?? ALICE, azp: o.appId ?? APP_ID } }),
-    async call(token, method, path, body) {
-      const headers: Record<string, string> = { "Content-Type": "application/json" };
+    async call(token, method, path, body, extra = {}) {
+      const headers: Record<string, string> = { "Content-Type": "application/json", ...extra };
       if (token !== undefined) headers.Authorization = `Bearer ${token}`;
       const a = await send(b.bridge.url, { method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       let json: unknown;

@@ -120,18 +120,22 @@ describe("full app with Entra auth, app-host rules and the hubs outbox", () => {
     expect(await expectRejectedWithoutTrace(await post(token), 403, "Forbidden")).toMatch(/Missing permission/);
   });
 
-  it("accepts a delegated token with the right scope without X-UNS-ID and targets the token's user", async () => {
+  it("accepts a delegated token with the right scope without X-UNS-ID and targets the token's user's own subscription", async () => {
     const a = await post(await mintToken(key, { now: NOW, claims: delegatedClaims() }));
     expect(a.status, a.text).toBe(201);
     const stored = await app.store.getNotification((JSON.parse(a.text) as { id: string }).id);
-    expect(stored?.notification.unsId).toBe(USER_OID);
-    for (const d of stored?.deliveries ?? []) expect(d.send.tagExpression).toBe(`$UserId:{${USER_OID}}`);
+    const own = await app.store.subscriptions.findUserSubscription({ tenantId: TENANT, userObjectId: USER_OID, targetHostName: HOST });
+    expect(own).toBeDefined();
+    expect(stored?.notification.unsId).toBe(own?.id); // the subscription id, no longer the raw oid
+    expect(stored?.notification.body.targets).toEqual({ subscriptionId: own?.id, installationCount: 0, installations: [] });
+    for (const d of stored?.deliveries ?? []) expect(d.send.tagExpression).toBe(`$UserId:{${own?.id}}`);
   });
 
   it("ignores an X-UNS-ID sent with a delegated token: a user cannot target someone else", async () => {
     const a = await post(await mintToken(key, { now: NOW, claims: delegatedClaims() }), { unsId: "uns-victim" });
     expect(a.status, a.text).toBe(201);
     const stored = await app.store.getNotification((JSON.parse(a.text) as { id: string }).id);
-    expect(stored?.notification.unsId).toBe(USER_OID);
+    const own = await app.store.subscriptions.findUserSubscription({ tenantId: TENANT, userObjectId: USER_OID, targetHostName: HOST });
+    expect(stored?.notification.unsId).toBe(own?.id);
   });
 });

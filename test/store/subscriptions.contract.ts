@@ -92,6 +92,7 @@ export function describeSubscriptionsContract(ref: StoreRef): void {
       expect(ids(await subs().listUserInstallations({ ...ALICE, now: T0, limit: 10 }))).toEqual(["a", "b", "c", "d", "e"]);
       expect(ids(await subs().listSubscriptionInstallations("sub-alice", now))).toEqual(["a", "b", "c"]);
       expect(ids(await subs().listSubscriptionInstallations("sub-bob", now))).toEqual(["f"]);
+      expect(ids(await subs().listSubscriptionInstallations("sub-alice"))).toEqual(["a", "b", "c", "e"]);
     });
 
     it("deletes only the owner's installation and returns what went", async () => {

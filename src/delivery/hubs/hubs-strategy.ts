@@ -9,7 +9,7 @@ import type { NativeSend } from "../native-send.js";
 import type { PreviewingStrategy, SendTarget, SubmitAnswer, SubmitContext } from "../strategy.js";
 import type { HubSender } from "./hub-sender.js";
 import { mapToNativeSends, PayloadTooLargeError } from "./mapping/index.js";
-import { buildTagExpression } from "./targeting.js";
+import { buildTagExpression, DEFAULT_TAG_TEMPLATE } from "./targeting.js";
 
 /** Stands in for the per-notification acknowledgement token in previews (the real one is secret and random). */
 export const PREVIEW_ACK_TOKEN = "preview-ack-token";
@@ -47,7 +47,8 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): HubsStra
   function plan(accepted: AcceptedNotification, ackToken?: string, tagTemplate = o.tagTemplate): NativeSend[] {
     try {
       return mapToNativeSends(accepted, {
-        tagExpression: buildTagExpression(tagTemplate, accepted.unsId),
+        // A subscription the bridge registered: its installations carry the id as userId, whatever the template says.
+        tagExpression: buildTagExpression(accepted.targets ? DEFAULT_TAG_TEMPLATE : tagTemplate, accepted.unsId),
         iosFallbackMode: o.iosFallbackMode,
         ackToken,
         now: accepted.createdAt,
@@ -71,7 +72,7 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): HubsStra
 
     async submit(n, ctx: SubmitContext) {
       const now = o.now();
-      const accepted: AcceptedNotification = { ...n, id: newId(), unsId: ctx.unsId, createdAt: now };
+      const accepted: AcceptedNotification = { ...n, id: newId(), unsId: ctx.unsId, createdAt: now, ...(ctx.targets ? { targets: ctx.targets } : {}) };
       const ackToken = newSecretToken();
       const targets: Array<Partial<SendTarget>> = ctx.routing?.targets ?? [{}];
       const planned = targets.flatMap((t) => plan(accepted, o.mode.kind === "outbox" ? ackToken : undefined, t.tagTemplate)

@@ -3,7 +3,8 @@ import { authorizeTargetHost, type AppHostRules } from "../../auth/app-hosts.js"
 import type { DeliveryStrategy } from "../../delivery/strategy.js";
 import { errors } from "../../errors.js";
 import { describeProblems, validateLegacyNotification } from "../../legacy/request-schema.js";
-import type { LegacyNotification } from "../../legacy/types.js";
+import type { LegacyNotification, NotificationTargets } from "../../legacy/types.js";
+import type { ResolveRecipient } from "../../devices/recipients.js";
 import { bearerTokenOf, callerOf } from "../authenticate.js";
 import { idsOf } from "../request-ids.js";
 import { sendAnswer } from "../send-answer.js";
@@ -26,6 +27,15 @@ export function validateRequest(req: Request, res: Response, o: { now: () => Dat
   return { notification: result.value, unsId };
 }
 
+/** validateRequest, then the recipient: a registered subscription's primary id and installations, or 404. */
+export async function resolveRequest(req: Request, res: Response, o: { now: () => Date; appHosts?: AppHostRules; recipients?: ResolveRecipient }): Promise<ValidatedRequest & { targets?: NotificationTargets }> {
+  const v = validateRequest(req, res, o);
+  if (!o.recipients) return v;
+  const caller = callerOf(res);
+  const r = await o.recipients({ caller, targetHostName: v.notification.targetHostName, unsId: caller.kind === "delegated" ? undefined : v.unsId });
+  return { notification: v.notification, unsId: r.unsId, targets: r.targets };
+}
+
 export function baseUrlOf(req: Request, publicBaseUrl?: string): string {
   return (publicBaseUrl ?? `${req.protocol}://${req.get("host") ?? "localhost"}`).replace(/\/$/, "");
 }
@@ -36,15 +46,18 @@ export interface NotificationRoutesOptions {
   appHosts?: AppHostRules;
   publicBaseUrl?: string;
   currentTraceparent?: () => string | undefined;
+  /** With the store: X-UNS-ID (or the delegated user) resolved against registered subscriptions. */
+  recipients?: ResolveRecipient;
 }
 
 /** POST /beta/me/notifications: the legacy endpoint itself. */
 export function createNotificationHandler(o: NotificationRoutesOptions) {
   return async (req: Request, res: Response) => {
-    const { notification, unsId } = validateRequest(req, res, o);
+    const { notification, unsId, targets } = await resolveRequest(req, res, o);
     const ids = idsOf(res);
     const answer = await o.strategy.submit(notification, {
       unsId,
+      targets,
       requestId: ids.requestId,
       clientRequestId: ids.clientRequestId,
       baseUrl: baseUrlOf(req, o.publicBaseUrl),

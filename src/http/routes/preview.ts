@@ -4,8 +4,9 @@ import type { AppHostRules } from "../../auth/app-hosts.js";
 import { canPreview, type DeliveryStrategy } from "../../delivery/strategy.js";
 import { errors } from "../../errors.js";
 import { GRAPH_JSON } from "../../legacy/response.js";
+import type { ResolveRecipient } from "../../devices/recipients.js";
 import { callerOf } from "../authenticate.js";
-import { validateRequest } from "./notifications.js";
+import { resolveRequest } from "./notifications.js";
 
 /**
  * POST /bridge/preview: the exact native sends the hubs strategy would hand Notification Hubs for
@@ -17,15 +18,16 @@ export function createPreviewRouter(o: {
   appHosts?: AppHostRules;
   accept: RequestHandler[];
   newId?: () => string;
+  recipients?: ResolveRecipient;
 }): Router {
   const r = Router();
   r.route("/bridge/preview")
-    .post(...o.accept, (req: Request, res: Response) => {
+    .post(...o.accept, async (req: Request, res: Response) => {
       if (!canPreview(o.strategy)) throw errors.invalidRequest("Preview shows native Notification Hubs sends; it is available with BRIDGE_STRATEGY=hubs only.");
-      const { notification, unsId } = validateRequest(req, res, o);
-      const accepted = { ...notification, id: (o.newId ?? randomUUID)(), unsId, createdAt: o.now() };
+      const { notification, unsId, targets } = await resolveRequest(req, res, o);
+      const accepted = { ...notification, id: (o.newId ?? randomUUID)(), unsId, createdAt: o.now(), ...(targets ? { targets } : {}) };
       const { sends, routing } = o.strategy.preview(accepted, { caller: callerOf(res) });
-      res.status(200).type(GRAPH_JSON).send(JSON.stringify({ id: accepted.id, unsId, sent: false, sends, ...(routing ? { routing } : {}) }));
+      res.status(200).type(GRAPH_JSON).send(JSON.stringify({ id: accepted.id, unsId, sent: false, targets: targets ?? null, sends, ...(routing ? { routing } : {}) }));
     })
     .all((req) => {
       throw errors.methodNotAllowed(req.method, ["POST"]);

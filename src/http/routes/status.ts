@@ -1,9 +1,10 @@
 import express, { Router, type Request, type RequestHandler, type Response } from "express";
 import { z } from "zod";
-import { authorizeTargetHost, type AppHostRules } from "../../auth/app-hosts.js";
+import { authorizeTargetHost, normaliseHost, type AppHostRules } from "../../auth/app-hosts.js";
+import type { UserKey } from "../../store/subscription-store.js";
 import { errors } from "../../errors.js";
 import { GRAPH_JSON, storedCreatedAnswer } from "../../legacy/response.js";
-import type { DeliveryRecord, Store } from "../../store/store.js";
+import type { DeliveryRecord, NotificationRecord, Store } from "../../store/store.js";
 import { callerOf } from "../authenticate.js";
 import { methodNotAllowed } from "./notifications.js";
 
@@ -35,6 +36,13 @@ const ackBody = z.object({
   installationId: z.string().min(1).max(256).optional(),
 });
 
+/** A delegated user's notification: sent to their subscription for its host (or, before subscriptions, to their oid). */
+async function isOwnNotification(store: Store, caller: UserKey, n: NotificationRecord): Promise<boolean> {
+  if (n.unsId === caller.userObjectId) return true;
+  const own = await store.subscriptions.findUserSubscription({ tenantId: caller.tenantId, userObjectId: caller.userObjectId, targetHostName: normaliseHost(n.body.targetHostName) });
+  return own?.id === n.unsId;
+}
+
 /**
  * GET /beta/me/notifications/{id}: the notification with per-platform delivery status.
  * POST /beta/me/notifications/{id}/acknowledge: the app on a device confirms it got the raw push
@@ -48,7 +56,7 @@ export function createStatusRouter(o: { store: Store; now: () => Date; authentic
       if (!found) throw errors.notFound(`Notification '${String(req.params.id).slice(0, 64)}'`);
       const caller = callerOf(res);
       const notFound = () => errors.notFound(`Notification '${String(req.params.id).slice(0, 64)}'`);
-      if (caller.kind === "delegated" && found.notification.unsId !== caller.userObjectId) throw notFound();
+      if (caller.kind === "delegated" && !(await isOwnNotification(o.store, caller, found.notification))) throw notFound();
       // A caller sees only notifications for hosts it may post for; others do not exist for it.
       if (o.appHosts) {
         try {
@@ -58,7 +66,11 @@ export function createStatusRouter(o: { store: Store; now: () => Date; authentic
         }
       }
       const base = storedCreatedAnswer(found.notification.body, found.notification.response).body;
-      const body = { ...base, status: found.notification.state === "replaced" ? "replaced" : "active", replacedBy: found.notification.replacedBy ?? null, deliveries: found.deliveries.map(deliveryView), ...(found.notification.routing ? { routing: found.notification.routing } : {}) };
+      const body = {
+        ...base, status: found.notification.state === "replaced" ? "replaced" : "active", replacedBy: found.notification.replacedBy ?? null,
+        deliveries: found.deliveries.map(deliveryView), targets: found.notification.body.targets ?? null,
+        ...(found.notification.routing ? { routing: found.notification.routing } : {}),
+      };
       res.status(200).type(GRAPH_JSON).send(JSON.stringify(body));
     })
     .all(methodNotAllowed(["GET"]));

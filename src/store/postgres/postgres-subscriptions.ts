@@ -68,8 +68,8 @@ export class PostgresSubscriptions implements SubscriptionStore {
     return rows.map(toInstallationRecord);
   }
 
-  async listSubscriptionInstallations(subscriptionId: string, now: Date): Promise<InstallationRecord[]> {
-    const { rows } = await this.pool.query("SELECT * FROM installations WHERE subscription_id = $1 AND expires_at > $2 ORDER BY id", [subscriptionId, now.getTime()]);
+  async listSubscriptionInstallations(subscriptionId: string, now?: Date): Promise<InstallationRecord[]> {
+    const { rows } = await this.pool.query("SELECT * FROM installations WHERE subscription_id = $1 AND expires_at > $2 ORDER BY id", [subscriptionId, now?.getTime() ?? Number.MIN_SAFE_INTEGER]);
     return rows.map(toInstallationRecord);
   }
 

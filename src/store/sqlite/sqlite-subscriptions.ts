@@ -73,9 +73,9 @@ export class SqliteSubscriptions implements SubscriptionStore {
     return rows.map(toInstallationRecord);
   }
 
-  async listSubscriptionInstallations(subscriptionId: string, now: Date): Promise<InstallationRecord[]> {
+  async listSubscriptionInstallations(subscriptionId: string, now?: Date): Promise<InstallationRecord[]> {
     const rows = prepareCached(this.db, "SELECT * FROM installations WHERE subscription_id = ? AND expires_at > ? ORDER BY id")
-      .all(subscriptionId, now.getTime()) as Row[];
+      .all(subscriptionId, now?.getTime() ?? Number.MIN_SAFE_INTEGER) as Row[];
     return rows.map(toInstallationRecord);
   }
 
