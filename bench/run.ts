@@ -12,6 +12,12 @@ import { columnName, formatBacklog, formatFloors, formatRatios, formatResultsSec
 import { formatOutageBacklog, runOutageBacklog } from "./lib/outage-backlog.js";
 import { runBacklogDrain, runFixedRate, runMaxAccept, type BenchContext } from "./lib/scenarios.js";
 
+// `npm run bench -- --feed`: the feed's cost on accepts, FEED=off beside FEED=on (bench/feed-ab.ts), instead of the full run.
+if (process.argv.includes("--feed")) {
+  await import("./feed-ab.js");
+  process.exit(0);
+}
+
 const USAGE = `npm run bench [-- options]: the bridge (a child process) under load over loopback against a
 minimal NH sink, beside floors measured in the same run; prints issue 16's ratios with ✅/❌, then every figure.
 
@@ -29,6 +35,7 @@ minimal NH sink, beside floors measured in the same run; prints issue 16's ratio
   --profile             V8 CPU profiles of every bridge into .tmp/bench-profiles/ (see bench/profile-top.ts)
   --entry=PATH          run the bridge from PATH (e.g. src/main.ts through tsx) instead of the build
   --split               BRIDGE_ROLE=api and BRIDGE_ROLE=worker processes instead of one bridge
+  --feed                only the feed's cost: scenario 1 with FEED=off and FEED=on side by side (bench/feed-ab.ts)
   --help                this text
 
 BENCH_PG_URL names the PostgreSQL server to create throwaway databases on

@@ -182,6 +182,10 @@ describe("the user's feed with read/dismiss state synced across devices", () => 
     expect(wnsBody.gnbSync.changes[0]).toMatchObject({ id: ids[1], userActionState: "dismissed", replaceKeys: { wnsTag: expect.any(String), wnsGroup: "orders" } });
     expect(received("alice-pixel").filter((d) => d.body.includes("gnbSync"))).toEqual([]);
 
+    const page = await (await fetch(`${hubs.emulator.url}/_emulator/deliveries?view=1&hub=${HUB}&installationId=alice-iphone`)).json() as { deliveries: Array<{ body: string; rendered: { feedState?: unknown; feedSync?: unknown } }> };
+    expect(page.deliveries.find((d) => !d.rendered.feedSync && d.body.includes(ids[1]))?.rendered.feedState).toEqual({ readState: "unread", userActionState: "dismissed" });
+    expect(page.deliveries.find((d) => d.rendered.feedSync)?.rendered.feedSync).toEqual([expect.objectContaining({ id: ids[1], userActionState: "dismissed" })]);
+
     const feed = await call(feedPath(""), { token: userToken });
     expect(feed.body.value.map((i: { id: string; userActionState: string }) => [i.id, i.userActionState])).toEqual([[ids[2], "noInteraction"], [ids[1], "dismissed"], [ids[0], "noInteraction"]]);
     const delta = await call(deltaLink, { token: userToken });

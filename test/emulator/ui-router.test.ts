@@ -110,3 +110,32 @@ describe("GET /_emulator/", () => {
     expect(res.headers.location).toBe("_emulator/?x=1");
   });
 });
+
+describe("GET /_emulator/deliveries?view=1 with the bridge's feed sync pushes", () => {
+  const shown = aDelivery({ id: "d-shown", body: JSON.stringify({ aps: { alert: { title: "Order 2" } }, gnb: { id: "bridge-n-2" } }) });
+  const sync = (id: string, version: number, userActionState: string, receivedAt: string) => aDelivery({
+    id, platform: "wns", format: "windows", installationId: "inst-win", receivedAt,
+    headers: { "X-WNS-Type": "wns/raw" },
+    body: JSON.stringify({ gnbSync: { type: "feedStateChanged", more: false, changes: [{ id: "bridge-n-2", readState: "read", userActionState, version }] } }),
+  });
+
+  it("marks the sync pushes and shows the newest state on the notification, whichever arrived last", async () => {
+    const view = new FakeEmulatorView([], [shown, sync("d-sync-3", 3, "dismissed", "2025-01-01T10:01:00.000Z"), sync("d-sync-2", 2, "activated", "2025-01-01T10:02:00.000Z")]);
+    const res = await request(createTestApp(view)).get("/_emulator/deliveries?view=1").expect(200);
+    const byId = Object.fromEntries(res.body.deliveries.map((d: { id: string; rendered: Record<string, unknown> }) => [d.id, d.rendered]));
+    expect(byId["d-shown"].feedState).toEqual({ readState: "read", userActionState: "dismissed" });
+    expect(byId["d-sync-3"].label).toMatch(/^Feed sync/);
+    expect(byId["d-sync-3"].feedSync).toEqual([{ id: "bridge-n-2", readState: "read", userActionState: "dismissed", version: 3 }]);
+    expect(byId["d-sync-3"].feedState).toBeUndefined();
+  });
+
+  it("reads the sync payload from an FCM data message too, and leaves other notifications alone", async () => {
+    const fcm = aDelivery({ id: "d-fcm", platform: "fcmv1", format: "fcmv1", headers: {},
+      body: JSON.stringify({ message: { data: { gnbSync: JSON.stringify({ changes: [{ id: "bridge-n-2", readState: "unread", userActionState: "snoozed", version: 5 }] }) } } }) });
+    const other = aDelivery({ id: "d-other", body: JSON.stringify({ aps: { alert: { title: "x" } }, gnb: { id: "bridge-n-9" } }) });
+    const res = await request(createTestApp(new FakeEmulatorView([], [shown, fcm, other]))).get("/_emulator/deliveries?view=1").expect(200);
+    const byId = Object.fromEntries(res.body.deliveries.map((d: { id: string; rendered: Record<string, unknown> }) => [d.id, d.rendered]));
+    expect(byId["d-shown"].feedState).toEqual({ readState: "unread", userActionState: "snoozed" });
+    expect(byId["d-other"].feedState).toBeUndefined();
+  });
+});

@@ -1,4 +1,5 @@
 import type { DeliveryFilter, EmulatorView, RecordedDelivery } from "../model.js";
+import { latestFeedStates, withFeedState } from "./feed-sync-view.js";
 import { describeDelivery, type RenderedDelivery } from "./render-model.js";
 
 export type ListedDelivery = RecordedDelivery & { rendered?: RenderedDelivery };
@@ -13,5 +14,8 @@ export function sortNewestFirst(deliveries: readonly RecordedDelivery[]): Record
 
 export function listDeliveries(view: EmulatorView, filter: DeliveryFilter, withView: boolean): ListedDelivery[] {
   const sorted = sortNewestFirst(view.listDeliveries(filter));
-  return withView ? sorted.map((delivery) => ({ ...delivery, rendered: describeDelivery(delivery) })) : sorted;
+  if (!withView) return sorted;
+  // Feed states come from every sync push of the hub, whichever device got it.
+  const states = latestFeedStates(view.listDeliveries(filter.hub === undefined ? {} : { hub: filter.hub }));
+  return sorted.map((delivery) => ({ ...delivery, rendered: withFeedState(delivery, describeDelivery(delivery), states) }));
 }

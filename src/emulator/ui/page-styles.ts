@@ -41,6 +41,7 @@ main { padding:16px 24px 40px; max-width:1500px; margin:0 auto; }
 .delivery { border-top:1px dashed var(--line); padding-top:10px; }
 .delivery.fresh .notif { box-shadow:0 0 0 3px var(--fresh); }
 .delivery-meta { display:flex; gap:8px; font-size:11px; color:var(--muted); margin-top:6px; flex-wrap:wrap; }
+.feed-state { font-weight:600; }
 .notif { border-radius:12px; padding:10px 12px; word-wrap:break-word; white-space:pre-wrap; }
 .notif-head { display:flex; gap:6px; align-items:center; font-size:11px; margin-bottom:3px; white-space:normal; }
 .app-icon { width:16px; height:16px; border-radius:4px; background:var(--accent); flex:none; }

@@ -18,6 +18,10 @@ export interface RenderedDelivery {
   data?: string;
   /** Things the real platform would reject or silently drop, so migrating teams notice early. */
   problems: string[];
+  /** A bridge feed sync push: the state changes it announces. */
+  feedSync?: Array<{ id: string; readState: string; userActionState: string; version: number }>;
+  /** The read and action state the user's devices were last told of for this notification. */
+  feedState?: { readState: string; userActionState: string };
 }
 
 /** The fallback card: headers and the whole body, nothing interpreted. */
