@@ -27,6 +27,12 @@ export interface EmulatorOptions {
   now?: () => Date;
   /** JSON file loaded at start, saved (debounced) on change and on close. */
   stateFile?: string;
+  /**
+   * Hubs with a key of their own (hub name -> key of their DefaultFullSharedAccessSignature): such
+   * a hub accepts only its own key, so each has its own connection string, as separate hubs do.
+   * Other hub names share the emulator's keys.
+   */
+  hubKeys?: Record<string, string>;
   /** Faults per hub name from the start. */
   faults?: Record<string, FaultSpec>;
   logger?: EmulatorLogger;
@@ -39,7 +45,8 @@ export interface Emulator {
   app: express.Express;
   /** Read side for the viewer and for tests: hubs, installations, deliveries. */
   view: EmulatorView;
-  connectionString(baseUrl: string, keyName?: KeyKind): string;
+  /** With `hub`: that hub's own connection string when it has a key of its own (hubKeys). */
+  connectionString(baseUrl: string, keyName?: KeyKind, hub?: string): string;
   /** Sets (or with undefined clears) the faults of a hub. */
   setFaults(hub: string, spec: FaultSpec | undefined): void;
   /** Fires every scheduled send due by the injected clock; returns how many fired. */
@@ -54,6 +61,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? silentLogger;
   const policies = buildPolicies(options.accessKey ?? DEFAULT_FULL_KEY, options.listenKey ?? DEFAULT_LISTEN_KEY);
+  const hubPolicies = new Map(Object.entries(options.hubKeys ?? {}).map(([hub, key]) => [hub, buildPolicies(key, key).full]));
   const saved = options.stateFile ? loadStateFile(options.stateFile) : undefined;
 
   let writer: StateFileWriter | undefined;
@@ -93,7 +101,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     createNhRouter({
       handlers,
       faults,
-      policies: () => [policies.full, policies.listen],
+      policies: (hub) => (hubPolicies.has(hub) ? [hubPolicies.get(hub)!] : [policies.full, policies.listen]),
       onUnexpectedError: (e) => logger.error("unexpected emulator error", e),
     }),
   );
@@ -101,7 +109,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   return {
     app,
     view: store,
-    connectionString: (baseUrl, keyName = "full") => buildConnectionString(baseUrl, policies[keyName]),
+    connectionString: (baseUrl, keyName = "full", hub) => buildConnectionString(baseUrl, (hub !== undefined && hubPolicies.get(hub)) || policies[keyName]),
     setFaults: (hub, spec) => (spec ? faults.set(hub, spec) : faults.clear(hub)),
     runDue: () => scheduler.runDue(),
     close: async () => {

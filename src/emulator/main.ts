@@ -4,7 +4,7 @@ import { DEFAULT_EMULATOR_PORT, startEmulator } from "./server.js";
 /**
  * `npm run emulator`: the only place the emulator reads the environment.
  * EMULATOR_PORT (default 10110), EMULATOR_ACCESS_KEY, EMULATOR_STATE_FILE, EMULATOR_FAULTS (JSON
- * object of hub name to fault spec). See docs/emulator.md.
+ * object of hub name to fault spec), EMULATOR_HUB_KEYS (hubs with keys of their own). See docs/emulator.md.
  */
 function fail(message: string): never {
   console.error(`emulator: ${message}`);
@@ -36,6 +36,21 @@ function readFaults(text: string | undefined): Record<string, FaultSpec> | undef
   return faults;
 }
 
+/**
+ * EMULATOR_HUB_KEYS=hub-a,hub-b (each gets a well-known key of its own, derived from its name) or
+ * hub-a=<key>,hub-b=<key>: hubs that accept only their own key, so each has its own connection string.
+ */
+function readHubKeys(text: string | undefined): Record<string, string> | undefined {
+  if (!text) return undefined;
+  const keys: Record<string, string> = {};
+  for (const item of text.split(",").map((x) => x.trim()).filter(Boolean)) {
+    const [hub, key] = item.split(/=(.*)/s, 2);
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,259}$/.test(hub)) fail(`EMULATOR_HUB_KEYS: '${hub}' is not a hub name (letters, digits, '.', '_' or '-')`);
+    keys[hub] = key || Buffer.from(`EmulatorHubKey-${hub}-NotASecret`).toString("base64");
+  }
+  return keys;
+}
+
 async function main(): Promise<void> {
   const env = process.env;
   const running = await startEmulator({
@@ -43,11 +58,13 @@ async function main(): Promise<void> {
     accessKey: env.EMULATOR_ACCESS_KEY || undefined,
     stateFile: env.EMULATOR_STATE_FILE || undefined,
     faults: readFaults(env.EMULATOR_FAULTS),
+    hubKeys: readHubKeys(env.EMULATOR_HUB_KEYS),
     logger: { info: (m) => console.log(m), error: (m, e) => console.error(m, e) },
   });
   console.log(`Notification Hubs emulator listening on ${running.url}`);
   console.log(`  full connection string:   ${running.connectionString("full")}`);
   console.log(`  listen connection string: ${running.connectionString("listen")}`);
+  for (const hub of Object.keys(readHubKeys(env.EMULATOR_HUB_KEYS) ?? {})) console.log(`  hub ${hub} (own key):  ${running.connectionString("full", hub)}`);
   console.log(`  viewer:                   ${running.url}/_emulator/`);
   console.log("  any hub name works; plain http needs allowInsecureConnection (see docs/emulator.md)");
 

@@ -14,7 +14,8 @@ import { batchSend, sendNotification } from "./send-handlers.js";
 
 export interface NhRouterDeps {
   handlers: HandlerDeps;
-  policies: () => SharedAccessPolicy[];
+  /** The access policies whose keys the hub accepts. */
+  policies: (hub: string) => SharedAccessPolicy[];
   faults: FaultRegistry;
   onUnexpectedError: (error: unknown) => void;
 }
@@ -61,7 +62,7 @@ export function createNhRouter(deps: NhRouterDeps): express.Router {
 
     const verdict = verifySasToken({
       authorization: req.headers.authorization,
-      policies: deps.policies(),
+      policies: deps.policies(operation.hub),
       host: req.headers.host ?? "",
       path: url.pathname,
       now: deps.handlers.now(),

@@ -14,7 +14,7 @@ export interface RunningEmulator {
   /** `http://127.0.0.1:{port}` (no trailing slash). */
   url: string;
   /** Connection string for this emulator; `keyName` picks the full (default) or listen policy. */
-  connectionString(keyName?: KeyKind): string;
+  connectionString(keyName?: KeyKind, hub?: string): string;
   emulator: Emulator;
   close(): Promise<void>;
 }
@@ -38,7 +38,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   const url = `http://${urlHost}:${address.port}`;
   return {
     url,
-    connectionString: (keyName) => emulator.connectionString(url, keyName),
+    connectionString: (keyName, hub) => emulator.connectionString(url, keyName, hub),
     emulator,
     close: async () => {
       await new Promise<void>((resolve) => {

@@ -10,7 +10,7 @@ const ON_B = { destinations: { "hub-b": hub("hub-b") }, routes: [{ match: { targ
 /** Reload (POST /bridge/routing/reload; SIGHUP runs the same reload, see test/process/routing-reload.test.ts). */
 describe("reloading the routing file", () => {
   let emulator: RunningEmulator;
-  let connectionString: string;
+  let env: Record<string, string>;
   let b: RoutedBridge;
   const count = (hubName: string) => emulator.emulator.view.listDeliveries({ hub: hubName, userId: "ravi" }).length;
   const post = () => request(b.app).post("/beta/me/notifications").set("X-UNS-ID", "ravi")
@@ -18,20 +18,20 @@ describe("reloading the routing file", () => {
 
   beforeAll(async () => {
     const hubs = await startHubs();
-    ({ emulator, connectionString } = hubs);
+    ({ emulator, env } = hubs);
     for (const h of ["hub-a", "hub-b"]) await hubs.register(h, "ravi");
   });
   afterAll(() => emulator.close());
   afterEach(() => b.close());
 
   it("routes new notifications by the new file; those accepted before go where they were routed, even to a removed hub", async () => {
-    b = await routedBridge({ connectionString, file: ON_A });
+    b = await routedBridge({ env, file: ON_A });
     const before = { a: count("hub-a"), b: count("hub-b") };
     const early = await post();
     b.write(ON_B); // hub-a is gone from the file
     const reload = await request(b.app).post("/bridge/routing/reload");
     expect(reload.status).toBe(200);
-    expect(reload.body.destinations).toEqual({ "hub-b": expect.objectContaining({ hubName: "hub-b", connectionString: "env:HUB_CS" }) });
+    expect(reload.body.destinations).toEqual({ "hub-b": expect.objectContaining({ hubName: "hub-b", connectionString: "env:HUB_B_CONNECTION_STRING" }) });
     const late = await post();
     while ((await b.worker.runOnce()) > 0);
     expect({ a: count("hub-a") - before.a, b: count("hub-b") - before.b }).toEqual({ a: 1, b: 1 });
@@ -41,7 +41,7 @@ describe("reloading the routing file", () => {
   });
 
   it("refuses an invalid file with 422 naming the problem, counts it, and keeps the routing in force", async () => {
-    b = await routedBridge({ connectionString, file: ON_A });
+    b = await routedBridge({ env, file: ON_A });
     const loaded = (await request(b.app).get("/bridge/routing")).body;
     b.write({ ...ON_A, routes: [{ match: { targetHostName: "c.example.com" }, destination: "hub-z" }] });
     const refused = await request(b.app).post("/bridge/routing/reload");
@@ -58,13 +58,13 @@ describe("reloading the routing file", () => {
   });
 
   it("shows the routing in force without secrets, with counts per route and destination", async () => {
-    b = await routedBridge({ connectionString, file: ON_A });
+    b = await routedBridge({ env, file: ON_A });
     await post();
     const view = (await request(b.app).get("/bridge/routing")).body;
     expect(JSON.stringify(view)).not.toContain("SharedAccessKey=");
     expect(view).toMatchObject({
       file: b.file, default: "hub-b",
-      destinations: { "hub-a": { type: "hubs", hubName: "hub-a", connectionString: "env:HUB_CS", endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/) } },
+      destinations: { "hub-a": { type: "hubs", hubName: "hub-a", connectionString: "env:HUB_A_CONNECTION_STRING", endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/) } },
       routes: [{ name: "host:c.example.com", match: { targetHostName: "c.example.com" }, destination: "hub-a" }],
       counts: { routes: { "host:c.example.com": { "hub-a": 1 } }, destinations: { "hub-a": { main: 1 } } },
     });

@@ -23,7 +23,7 @@ const USERS = Array.from({ length: 40 }, (_, i) => `user-${i}`);
  */
 describe("routing to several hubs", () => {
   let emulator: RunningEmulator;
-  let connectionString: string;
+  let env: Record<string, string>;
   let b: RoutedBridge;
   const received = (hubName: string, userId?: string) => emulator.emulator.view.listDeliveries({ hub: hubName, ...(userId ? { userId } : {}) });
   const post = (host: string, unsId: string) => request(b.app).post("/beta/me/notifications").set("X-UNS-ID", unsId).send(aLegacyNotification({ targetHostName: host, appNotificationId: undefined, targetPolicy: { platformTypes: ["android"] } }));
@@ -33,7 +33,7 @@ describe("routing to several hubs", () => {
 
   beforeAll(async () => {
     const hubs = await startHubs();
-    ({ emulator, connectionString } = hubs);
+    ({ emulator, env } = hubs);
     for (const u of USERS) for (const h of ["hub-a", "hub-b"]) await hubs.register(h, u);
   });
   afterAll(() => emulator.close());
@@ -42,7 +42,7 @@ describe("routing to several hubs", () => {
     await b.close();
   });
   const start = async (file: object = FILE) => {
-    b = await routedBridge({ connectionString, file });
+    b = await routedBridge({ env, file });
   };
 
   it("delivers each host's notifications to its own hub only, and records route and destination", async () => {

@@ -17,15 +17,18 @@ import type { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { freshSqliteStore } from "../support/hubs-fixture.js";
 import { RECORDED_NOW, testApp } from "../support/test-app.js";
 
-/** One emulator on loopback acting as several hubs, each with its own installations. */
-export async function startHubs(): Promise<{ emulator: RunningEmulator; connectionString: string; register(hub: string, userId: string): Promise<void> }> {
-  const emulator = await startEmulator({ port: 0 });
-  const connectionString = emulator.connectionString();
+export const HUBS = ["hub-a", "hub-b"];
+const envName = (hubName: string) => `${hubName.toUpperCase().replace(/-/g, "_")}_CONNECTION_STRING`;
+
+/** One emulator on loopback acting as two hubs, each with its own key (connection string) and installations. */
+export async function startHubs(): Promise<{ emulator: RunningEmulator; env: Record<string, string>; register(hub: string, userId: string): Promise<void> }> {
+  const emulator = await startEmulator({ port: 0, hubKeys: Object.fromEntries(HUBS.map((h) => [h, Buffer.from(`key of ${h}`).toString("base64")])) });
+  const env = Object.fromEntries(HUBS.map((h) => [envName(h), emulator.connectionString("full", h)]));
   return {
     emulator,
-    connectionString,
+    env,
     async register(hub, userId) {
-      const admin = createHubClient({ connectionString, hubName: hub, allowInsecureHttp: true });
+      const admin = createHubClient({ connectionString: env[envName(hub)], hubName: hub, allowInsecureHttp: true });
       await admin.createOrUpdateInstallation({ installationId: `${userId}-pixel`, platform: "fcmv1", pushChannel: `fcm-token-${userId}`, userId });
     },
   };
@@ -45,13 +48,12 @@ export interface RoutedBridge {
 }
 
 /** The bridge's routing parts over a real store and the real SDK, as the bridge assembles them. */
-export async function routedBridge(o: { connectionString: string; file: object; graph?: DeliveryStrategy; now?: () => Date }): Promise<RoutedBridge> {
+export async function routedBridge(o: { env: Record<string, string>; file: object; graph?: DeliveryStrategy; now?: () => Date }): Promise<RoutedBridge> {
   const now = o.now ?? (() => RECORDED_NOW);
   const path = join(mkdtempSync(join(tmpdir(), "gnb-routing-")), "routing.json");
   const write = (file: object) => writeFileSync(path, JSON.stringify(file, null, 2));
   write(o.file);
-  const env = { HUB_CS: o.connectionString };
-  const load = () => loadRoutingFile({ ROUTING_FILE: path, NH_ALLOW_INSECURE_HTTP: false }, env);
+  const load = () => loadRoutingFile({ ROUTING_FILE: path, NH_ALLOW_INSECURE_HTTP: false }, o.env);
   const store = await freshSqliteStore();
   const destinations = new DestinationSet(async (_name, d) => ({
     sender: createHubSender(createHubClient({ connectionString: d.connectionString, hubName: d.hubName, allowInsecureHttp: true }), { timeoutMs: 5000, now }),
@@ -70,4 +72,4 @@ export async function routedBridge(o: { connectionString: string; file: object; 
   return { app, store, worker, routing, destinations, file: path, registry, write, close: async () => { await destinations.close(); await store.close(); } };
 }
 
-export const hub = (hubName: string) => ({ type: "hubs", connectionString: "env:HUB_CS", hubName });
+export const hub = (hubName: string) => ({ type: "hubs", connectionString: `env:${envName(hubName)}`, hubName });
