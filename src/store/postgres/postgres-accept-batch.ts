@@ -162,27 +162,30 @@ const NOTIFICATION_INSERT_COLUMNS = [...NOTIFICATION_COLUMNS, "replaced_by"];
 const STATE_AT = NOTIFICATION_COLUMNS.indexOf("state");
 const DELIVERY_STATE_AT = DELIVERY_COLUMNS.indexOf("state");
 
-/** Every notification and delivery row of the batch in one statement. */
+const INSERT_NOTIFICATIONS = `INSERT INTO notifications (${NOTIFICATION_INSERT_COLUMNS.join(", ")})
+  SELECT ${NOTIFICATION_INSERT_COLUMNS.join(", ")} FROM json_populate_recordset(NULL::notifications, $1::json)`;
+const INSERT_BOTH = `WITH n AS (${INSERT_NOTIFICATIONS})
+  INSERT INTO deliveries (${DELIVERY_COLUMNS.join(", ")}) SELECT ${DELIVERY_COLUMNS.join(", ")} FROM json_populate_recordset(NULL::deliveries, $2::json)`;
+const asObject = (columns: readonly string[], row: unknown[]): Record<string, unknown> => Object.fromEntries(columns.map((c, i) => [c, row[i]]));
+
+/**
+ * Every notification and delivery row of the batch in one statement, each table's rows as one JSON
+ * parameter: the statement's text is the same for every batch (prepared once per connection), and
+ * PostgreSQL parses two parameters instead of one per value (about 40 per accept).
+ */
 async function insertPlanned(c: pg.PoolClient, planned: Planned[]): Promise<void> {
-  const values: unknown[] = [];
-  const tuple = (row: unknown[]): string => `(${row.map((v) => `$${values.push(v)}`).join(", ")})`;
   const notifications = planned.map((p) => {
     const row = notificationValues({ ...p.input, nowMs: p.nowMs });
     row[STATE_AT] = p.state;
-    return tuple([...row, p.replacedBy ?? null]);
+    return asObject(NOTIFICATION_INSERT_COLUMNS, [...row, p.replacedBy ?? null]);
   });
   const deliveries = planned.flatMap((p) =>
     p.input.deliveries.map((d) => {
       const row = deliveryValues(d, p.input.notification.id, p.nowMs);
       if (p.superseded) row[DELIVERY_STATE_AT] = "superseded";
-      return tuple(row);
+      return asObject(DELIVERY_COLUMNS, row);
     }),
   );
-  const insertNotifications = `INSERT INTO notifications (${NOTIFICATION_INSERT_COLUMNS.join(", ")}) VALUES ${notifications.join(", ")}`;
-  await c.query(
-    deliveries.length === 0
-      ? insertNotifications
-      : `WITH n AS (${insertNotifications}) INSERT INTO deliveries (${DELIVERY_COLUMNS.join(", ")}) VALUES ${deliveries.join(", ")}`,
-    values,
-  );
+  if (deliveries.length === 0) await c.query({ name: "gnb-accept-notifications", text: INSERT_NOTIFICATIONS, values: [JSON.stringify(notifications)] });
+  else await c.query({ name: "gnb-accept-both", text: INSERT_BOTH, values: [JSON.stringify(notifications), JSON.stringify(deliveries)] });
 }
