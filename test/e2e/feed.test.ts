@@ -10,6 +10,7 @@ import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
 import { createHubSender } from "../../src/delivery/hubs/hub-sender.js";
 import { createNotificationHubsStrategy } from "../../src/delivery/hubs/hubs-strategy.js";
 import { createSendDelivery } from "../../src/delivery/hubs/send-delivery.js";
+import { createHubInstallations } from "../../src/devices/hub-installations.js";
 import type { RecordedDelivery } from "../../src/emulator/model.js";
 import { createSyncPlanner } from "../../src/feed/plan-sync.js";
 import { newTimeOrderedId } from "../../src/ids.js";
@@ -48,8 +49,9 @@ describe("the user's feed with read/dismiss state synced across devices", () => 
     const verifier = createEntraVerifier({ tenantIds: [TENANT], audiences: [...DEFAULT_AUDIENCES], openIdMetadataUrl: entra.metadataUrl, now });
     const sender = createHubSender(createHubClient({ connectionString: hubs.connectionString, hubName: HUB, allowInsecureHttp: true }), { timeoutMs: 5000, now });
     const strategy = createNotificationHubsStrategy({ sender, tagTemplate: "$UserId:{unsId}", iosFallbackMode: "deferred", now, mode: { kind: "outbox", store }, feed: true });
+    const hubClient = createHubClient({ connectionString: hubs.connectionString, hubName: HUB, allowInsecureHttp: true });
     const app = createApp({
-      strategy, store, now, authenticate: (h) => verifier.verify(h), authMode: "entra",
+      strategy, store, now, hubInstallations: createHubInstallations({ client: async () => hubClient, timeoutMs: 5000, now }), authenticate: (h) => verifier.verify(h), authMode: "entra",
       appHosts: parseAppHostRules(JSON.stringify({ [APP_ID]: [HOST] })),
       limits: { maxBodyBytes: 65_536, rateLimitPerMinute: 0, rateLimitStatus: 429, maxUrlLength: 4096 },
       feed: { planSync: createSyncPlanner({ tagTemplate: "$UserId:{unsId}", newId: newTimeOrderedId }) },
@@ -92,10 +94,16 @@ describe("the user's feed with read/dismiss state synced across devices", () => 
     const sub = await call("/bridge/me/subscriptions", { method: "POST", token: userToken, body: { targetHostName: HOST } });
     expect(sub.status).toBe(201);
     subscriptionId = sub.body.id;
-    const admin = createHubClient({ connectionString: hubs.connectionString, hubName: HUB, allowInsecureHttp: true });
-    await admin.createOrUpdateInstallation({ installationId: "alice-iphone", platform: "apns", pushChannel: "a1b2c3d4".repeat(8), userId: subscriptionId });
-    await admin.createOrUpdateInstallation({ installationId: "alice-pixel", platform: "fcmv1", pushChannel: "fcm-token-alice", userId: subscriptionId });
-    await admin.createOrUpdateInstallation({ installationId: "alice-surface", platform: "wns", pushChannel: "https://db5.notify.windows.com/?token=alice", userId: subscriptionId });
+    // The devices register through the bridge's client API, as the apps do (issue 13).
+    const devices = [
+      { id: "alice-iphone", platform: "apns", pushChannel: "a1b2c3d4".repeat(8) },
+      { id: "alice-pixel", platform: "fcmv1", pushChannel: `fcm:${"A".repeat(140)}` },
+      { id: "alice-surface", platform: "wns", pushChannel: "https://db5.notify.windows.com/?token=alice" },
+    ];
+    for (const d of devices) {
+      const put = await call(`/bridge/me/installations/${d.id}`, { method: "PUT", token: userToken, body: { targetHostName: HOST, platform: d.platform, pushChannel: d.pushChannel } });
+      expect(put.status, JSON.stringify(put.body)).toBe(201);
+    }
   });
   afterAll(async () => {
     await stopBridge();
