@@ -20,19 +20,19 @@ graph-notifications-bridge is running on its embedded defaults (no real hub: an 
   Emulator (NH API):  ${o.emulatorUrl}   hub "${o.hub}"
   Watch deliveries:   ${o.emulatorUrl}/_emulator/
 
-1. Register four demo devices (iOS, Android, Windows, browser) for the user "demo-user":
-     node ${DEMO_DEVICES_SCRIPT} --user demo-user --hub ${o.hub} \\
-       --connection-string '${o.connectionString}'
+1. Register four demo devices (iOS, Android, Windows, browser) for the user "demo-user" through
+   the bridge's client API, as real apps do, and keep the subscription id the bridge gives them:
+     UNS_ID=$(node ${DEMO_DEVICES_SCRIPT} --user demo-user --bridge ${o.bridgeUrl} --id-only)
 
-2. Send a first legacy notification, exactly as a legacy app service would:
+2. Send a first legacy notification to that id, exactly as a legacy app service would:
      curl -i -X POST ${o.bridgeUrl}/beta/me/notifications \\
-       -H 'Content-Type: application/json' -H 'X-UNS-ID: demo-user' \\
+       -H 'Content-Type: application/json' -H "X-UNS-ID: $UNS_ID" \\
        -d '${body}'
 
 3. Watch it arrive, rendered per platform: ${o.emulatorUrl}/_emulator/
    or as JSON: curl ${o.emulatorUrl}/_emulator/deliveries
 
-Emulator connection string (for the SDK or your own tools):
+Emulator connection string (for the SDK or your own tools; apps register through the bridge):
   ${o.connectionString}
 `);
 }

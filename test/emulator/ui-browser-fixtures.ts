@@ -40,7 +40,7 @@ export function createShowcaseView(): FakeEmulatorView {
     anInstallation({ hub: "contoso", installationId: "android-1", platform: "fcmv1", userId: "alice", tags: ["$UserId:alice"] }),
     anInstallation({ hub: "contoso", installationId: "win-1", platform: "wns", userId: "bob", tags: ["$UserId:bob"] }),
     anInstallation({
-      hub: "contoso", installationId: "web-1", platform: "browser", userId: "bob", tags: ["$UserId:bob"],
+      hub: "contoso", installationId: "web-1", platform: "browser", userId: "bob", tags: ["gnb-app:client-app-1", "gnb-host:notify.contoso.com"],
       pushChannel: { endpoint: "https://push.example.invalid/abc", p256dh: "key", auth: "auth" },
     }),
   ];

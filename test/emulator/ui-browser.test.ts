@@ -50,6 +50,12 @@ describe.runIf(shouldRunBrowserTests(process.env))("emulator viewer page in head
     expect(await page.getByTestId("device-ios-1").locator('[data-role="tags"] li').allTextContents()).toEqual(["$UserId:alice", "beta"]);
   });
 
+  it("shows the user, client app and host of an installation the bridge registered", async () => {
+    const meta = await page.getByTestId("device-web-1").locator('[data-role="device-meta"]').textContent();
+    expect(meta).toBe("Web · browser · user bob · app client-app-1 · for notify.contoso.com");
+    expect(await page.getByTestId("device-ios-1").locator('[data-role="device-meta"]').textContent()).not.toMatch(/ app /);
+  });
+
   it("renders the iOS banner from aps.alert", async () => {
     expect(await card("ios-alert").getAttribute("data-kind")).toBe("ios-banner");
     expect(await role("ios-alert", "title").textContent()).toBe("Meeting moved");

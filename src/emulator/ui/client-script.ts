@@ -86,18 +86,25 @@ export const VIEWER_SCRIPT = String.raw`
     ]);
   }
 
+  function tagValue(tags, prefix) {
+    for (var i = 0; i < tags.length; i++) if (tags[i].indexOf(prefix) === 0) return tags[i].slice(prefix.length);
+    return "";
+  }
+
   function deviceCard(device, deliveries) {
     var feed = el("div", { class: "feed" });
     if (deliveries.length === 0) feed.appendChild(el("p", { class: "feed-empty", text: "No notifications received yet" }));
     deliveries.forEach(function (delivery) {
       feed.appendChild(deliveryView(delivery, state.seen !== null && !state.seen[delivery.id]));
     });
+    // Installations the bridge registered carry their client app and host as gnb-app:/gnb-host: tags.
+    var app = tagValue(device.tags, "gnb-app:"), host = tagValue(device.tags, "gnb-host:");
     var meta = (PLATFORM_NAMES[device.platform] || device.platform) + " · " + device.platform +
-      (device.userId ? " · user " + device.userId : "");
+      (device.userId ? " · user " + device.userId : "") + (app ? " · app " + app : "") + (host ? " · for " + host : "");
     return el("article", { class: "device", "data-testid": device.testId, "data-platform": device.platform }, [
       el("div", { class: "device-head" }, [
         platformBadge(device.platform),
-        el("div", {}, [el("div", { class: "device-id", "data-role": "device-id", text: device.label }), el("div", { class: "device-meta", text: meta })]),
+        el("div", {}, [el("div", { class: "device-id", "data-role": "device-id", text: device.label }), el("div", { class: "device-meta", "data-role": "device-meta", text: meta })]),
         el("span", { class: "count", title: "notifications received", text: String(deliveries.length) }),
       ]),
       device.tags.length === 0 ? null : el("ul", { class: "tags", "data-role": "tags" },
