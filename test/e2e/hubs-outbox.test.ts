@@ -1,10 +1,10 @@
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createSendDelivery } from "../../src/delivery/hubs/send-delivery.js";
 import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
 import { createHubSender } from "../../src/delivery/hubs/hub-sender.js";
 import type { RecordedDelivery } from "../../src/emulator/model.js";
-import { createOutboxWorker, type OutboxWorker } from "../../src/outbox/worker.js";
+import { createOutbox } from "../../src/outbox/create-outbox.js";
+import type { OutboxWorker } from "../../src/outbox/worker.js";
 import type { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { HUB, freshSqliteStore, hubsApp, startHubsFixture, type HubsFixture } from "../support/hubs-fixture.js";
 import { RECORDED_NOW, RECORDED_RAW, RECORDED_VISUAL } from "../support/test-app.js";
@@ -24,7 +24,7 @@ describe("durable delivery end to end (outbox mode, SQLite)", () => {
 
   function workerWith(connectionString: string) {
     const sender = createHubSender(createHubClient({ connectionString, hubName: HUB, allowInsecureHttp: true }), { timeoutMs: 5000, now });
-    return createOutboxWorker({ store, send: createSendDelivery({ store, sender }), now, owner: "test-worker", random: () => 0.5, maxAttempts: 3 });
+    return createOutbox({ store, sender, now, owner: "test-worker", random: () => 0.5, settings: { maxAttempts: 3 } });
   }
   async function receivedDuring(userId: string, fn: () => Promise<unknown>): Promise<RecordedDelivery[]> {
     const seen = new Set(f.emulator.emulator.view.listDeliveries({ hub: HUB, userId }).map((d) => d.id));

@@ -38,14 +38,14 @@ async function rejection(p: Promise<unknown>): Promise<DeliveryError> {
  * What every HubSender does, against the emulator through the real SDK: sends exactly what it is
  * given, returns NH's ids, and turns every failure into a classified DeliveryError.
  */
-export function describeHubSenderContract(name: string, make: (connectionString: string) => SenderHarness) {
+export function describeHubSenderContract(name: string, make: (connectionString: string) => SenderHarness | Promise<SenderHarness>) {
   describe(`HubSender contract: ${name}`, () => {
     let f: HubsFixture;
     let h: SenderHarness;
     beforeAll(async () => {
       f = await startHubsFixture();
       await f.register("sam");
-      h = make(f.connectionString);
+      h = await make(f.connectionString);
     });
     afterAll(async () => {
       await h?.close();
@@ -92,9 +92,9 @@ export function describeHubSenderContract(name: string, make: (connectionString:
 }
 
 /** A sender pointed at a port nobody listens on: unreachable is retryable, never a crash. */
-export function describeUnreachableSender(name: string, make: (connectionString: string) => SenderHarness) {
+export function describeUnreachableSender(name: string, make: (connectionString: string) => SenderHarness | Promise<SenderHarness>) {
   it(`${name}: an unreachable NH is a retryable DeliveryError without a status`, async () => {
-    const h = make("Endpoint=http://127.0.0.1:9/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=" + Buffer.alloc(32, 1).toString("base64"));
+    const h = await make("Endpoint=http://127.0.0.1:9/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=" + Buffer.alloc(32, 1).toString("base64"));
     try {
       const e = await rejection(h.sender.send(androidSend("sam", "nowhere")));
       expect(e.retryable).toBe(true);

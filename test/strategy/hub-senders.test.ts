@@ -1,21 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
-import { createHubSender } from "../../src/delivery/hubs/hub-sender.js";
-import { createThreadedHubSender } from "../../src/delivery/hubs/threads/threaded-sender.js";
+import { createHubDestination } from "../../src/delivery/hubs/hub-destination.js";
 import { HUB } from "../support/hubs-fixture.js";
-import { describeHubSenderContract, describeUnreachableSender, type SenderHarness } from "./hub-sender.contract.js";
+import { describeHubSenderContract, describeUnreachableSender } from "./hub-sender.contract.js";
 
 const now = () => new Date();
 
-const onLoop = (connectionString: string): SenderHarness => ({
-  sender: createHubSender(createHubClient({ connectionString, hubName: HUB, allowInsecureHttp: true }), { timeoutMs: 5000, now }),
-  close: async () => {},
-});
-
-const onThreads = (threads: number) => (connectionString: string): SenderHarness => {
-  const sender = createThreadedHubSender({ connectionString, hubName: HUB, allowInsecureHttp: true, timeoutMs: 5000 }, threads);
-  return { sender, close: () => sender.close() };
-};
+/** A destination's sender: the SDK on this loop (threads 0) or on sender threads. */
+const destination = (threads: number) => (connectionString: string) =>
+  createHubDestination({ name: "contract", connectionString, hubName: HUB, timeoutMs: 5000, now, sendThreads: threads });
+const onLoop = destination(0);
+const onThreads = destination;
 
 describeHubSenderContract("SDK on the event loop (NH_SEND_THREADS=0)", onLoop);
 describeHubSenderContract("one sender thread (NH_SEND_THREADS=1)", onThreads(1));
@@ -30,7 +24,7 @@ describe("sender threads stopping", () => {
   it("a send in flight when the threads stop fails as retryable, so the outbox sends it again", async () => {
     const { startHubsFixture } = await import("../support/hubs-fixture.js");
     const f = await startHubsFixture();
-    const h = onThreads(1)(f.connectionString);
+    const h = await onThreads(1)(f.connectionString);
     try {
       await fetch(`${f.emulator.url}/_emulator/api/hubs/${HUB}/faults`, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ latencyMs: 3000 }) });
       const inFlight = h.sender.send({ platform: "android", format: "fcmv1", purpose: "primary", tagExpression: "$UserId:{x}", contentType: "application/json", headers: {}, body: "{}" });

@@ -1,12 +1,11 @@
 import type { AddressInfo } from "node:net";
-import { createSendDelivery } from "../../src/delivery/hubs/send-delivery.js";
 import { createGraphStrategy } from "../../src/delivery/graph/graph-strategy.js";
 import { createGraphTokenProvider } from "../../src/delivery/graph/graph-token.js";
 import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
 import { cacheReadiness, createHubSender } from "../../src/delivery/hubs/hub-sender.js";
 import { createNotificationHubsStrategy } from "../../src/delivery/hubs/hubs-strategy.js";
 import { startEmulator } from "../../src/emulator/server.js";
-import { createOutboxWorker } from "../../src/outbox/worker.js";
+import { createOutbox } from "../../src/outbox/create-outbox.js";
 import { startFakeEntra } from "../support/fake-entra.js";
 import { startFakeGraph } from "../support/fake-graph.js";
 import { devicesFor, freshSqliteStore } from "../support/hubs-fixture.js";
@@ -25,7 +24,7 @@ async function hubsHarness(mode: "direct" | "outbox") {
   const sender = cacheReadiness(createHubSender(client, { timeoutMs: 2000, now }), () => new Date(senderTime));
   const store = mode === "outbox" ? await freshSqliteStore() : undefined;
   const strategy = createNotificationHubsStrategy({ sender, tagTemplate: "$UserId:{unsId}", iosFallbackMode: "immediate", now, mode: store ? { kind: "outbox", store } : { kind: "direct" } });
-  const worker = store ? createOutboxWorker({ store, send: createSendDelivery({ store, sender }), now, owner: "contract" }) : undefined;
+  const worker = store ? createOutbox({ store, sender, now, owner: "contract" }) : undefined;
   return {
     strategy,
     setUpstreamDown: (down: boolean) => {

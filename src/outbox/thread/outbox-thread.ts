@@ -1,7 +1,7 @@
 import { setPriority } from "node:os";
 import { parentPort, workerData } from "node:worker_threads";
-import { createHubClient, endpointIsHttp } from "../../delivery/hubs/hub-client.js";
-import { createHubSender, toDeliveryError } from "../../delivery/hubs/hub-sender.js";
+import { configuredHubDestination, createHubDestination } from "../../delivery/hubs/hub-destination.js";
+import { toDeliveryError } from "../../delivery/hubs/hub-sender.js";
 import { toWireError } from "../../delivery/hubs/threads/protocol.js";
 import { createLogger } from "../../observability/logger.js";
 import { traceSender } from "../../observability/traced-delivery.js";
@@ -9,7 +9,7 @@ import { loadTracing } from "../../observability/load-tracing.js";
 import { openStore } from "../../store/open-store.js";
 import { createStoreHealth } from "../../store/logged-store-health.js";
 import { watchStore } from "../../store/store-health.js";
-import { createConfiguredOutboxWorker } from "../configured-worker.js";
+import { createOutbox, outboxSettingsOf } from "../create-outbox.js";
 import type { AttemptEvent } from "../worker.js";
 import type { FromOutboxThread, OutboxThreadData, ToOutboxThread } from "./protocol.js";
 
@@ -49,9 +49,9 @@ try {
   const opened = await openStore(c.DATABASE_URL, { outboxOnly: true });
   const health = createStoreHealth(opened, logger, "outbox paused");
   const store = watchStore(opened, health);
-  const client = createHubClient({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp: endpointIsHttp(connectionString) });
-  const sender = traceSender(createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now }), tracing?.tracer);
-  const worker = createConfiguredOutboxWorker(c, { store, sender, now, tracer: tracing?.tracer, logger, onAttempt: report, health });
+  const destination = await createHubDestination(configuredHubDestination(c, { connectionString, now }));
+  const sender = traceSender(destination.sender, tracing?.tracer);
+  const worker = createOutbox({ store, sender, now, settings: outboxSettingsOf(c), health, tracer: tracing?.tracer, logger, onAttempt: report });
   port.on("message", (m: ToOutboxThread) => {
     if (m.type === "ready") {
       // The main thread's /readyz asks here: this thread holds the NH client.

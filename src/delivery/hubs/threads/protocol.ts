@@ -4,9 +4,10 @@ import type { SendReceipt } from "../hub-sender.js";
 
 /** What a sender thread is started with (structured-cloned into it). */
 export interface SenderThreadData {
+  /** The destination the thread sends for. */
+  name: string;
   connectionString: string;
   hubName: string;
-  allowInsecureHttp: boolean;
   timeoutMs: number;
 }
 

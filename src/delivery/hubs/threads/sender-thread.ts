@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { createHubClient } from "../hub-client.js";
-import { createHubSender, toDeliveryError } from "../hub-sender.js";
+import { createHubDestination } from "../hub-destination.js";
+import { toDeliveryError } from "../hub-sender.js";
 import { toWireError, type SenderReply, type SenderRequest, type SenderThreadData } from "./protocol.js";
 
 /**
@@ -10,10 +10,8 @@ import { toWireError, type SenderReply, type SenderRequest, type SenderThreadDat
  */
 const data = workerData as SenderThreadData;
 const now = () => new Date();
-const sender = createHubSender(
-  createHubClient({ connectionString: data.connectionString, hubName: data.hubName, allowInsecureHttp: data.allowInsecureHttp }),
-  { timeoutMs: data.timeoutMs, now },
-);
+// One in-loop destination per thread: its own SDK client, SAS token cache and connections.
+const { sender } = await createHubDestination({ ...data, now });
 const port = parentPort!;
 
 port.on("message", (m: SenderRequest) => {

@@ -1,0 +1,114 @@
+import type { Logger } from "pino";
+import type { Config } from "../config.js";
+import type { HubDestination } from "../delivery/hubs/hub-destination.js";
+import type { HubSender } from "../delivery/hubs/hub-sender.js";
+import { createNotificationHubsStrategy } from "../delivery/hubs/hubs-strategy.js";
+import type { DeliveryStrategy } from "../delivery/strategy.js";
+import type { RunningEmulator } from "../emulator/server.js";
+import { createHealthRouter, type HealthRouter } from "../observability/health.js";
+import { loadTracing } from "../observability/load-tracing.js";
+import { createLogger } from "../observability/logger.js";
+import { createMetrics, recordDeliveryAttempt, type BridgeMetrics } from "../observability/metrics.js";
+import type { Tracing } from "../observability/tracing.js";
+import type { OutboxThread } from "../outbox/thread/outbox-thread-host.js";
+import type { AttemptEvent } from "../outbox/worker.js";
+import { openStore } from "../store/open-store.js";
+import { createStoreHealth } from "../store/logged-store-health.js";
+import { watchStore, type StoreHealth } from "../store/store-health.js";
+import type { Store } from "../store/store.js";
+import { namingSetting } from "../startup-failure.js";
+import { buildGraphStrategy } from "./graph-strategy.js";
+import { buildLoopSending } from "./loop-sender.js";
+import type { BridgeOverrides } from "./types.js";
+
+/** Every part of a bridge, built from config; nothing is started except the embedded emulator and the outbox thread. */
+export interface BridgeDeps {
+  config: Config;
+  now: () => Date;
+  logger: Logger;
+  tracing?: Tracing;
+  /** The embedded emulator (no NOTIFICATIONHUBS_CONNECTION_STRING). */
+  emulator?: RunningEmulator;
+  /** Notification Hubs as configured, or the embedded emulator's. */
+  connectionString?: string;
+  /** The store as this loop uses it: every failure it sees feeds storeHealth (watchStore). */
+  store?: Store;
+  /** What this loop knows of its store: a store that cannot write takes readiness down and pauses claims. */
+  storeHealth?: StoreHealth;
+  /** The sender of this loop (hubs strategy): see buildLoopSending. */
+  sender?: HubSender;
+  /** The destination that sends on this loop, when one does. */
+  destination?: HubDestination;
+  outboxThread?: OutboxThread;
+  strategy: DeliveryStrategy;
+  metrics: BridgeMetrics;
+  onAttempt: (e: AttemptEvent) => void;
+  health: HealthRouter;
+}
+
+/** The one place a bridge is built: store, senders, strategy, metrics, health. */
+export async function buildDeps(c: Config, o: BridgeOverrides = {}): Promise<BridgeDeps> {
+  if (c.routing) throw new Error("ROUTING_FILE: this build checks the routing file but does not route yet; unset ROUTING_FILE");
+  const now = o.now ?? (() => new Date());
+  const logger = o.logger ?? createLogger({ level: c.LOG_LEVEL, base: { service: c.OTEL_SERVICE_NAME } });
+  const tracing = o.tracing ?? await loadTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
+  const emulator = c.embeddedEmulator ? await startEmbeddedEmulator(c) : undefined;
+  const connectionString = emulator?.connectionString() ?? c.NOTIFICATIONHUBS_CONNECTION_STRING;
+  const { store, storeHealth } = c.BRIDGE_STRATEGY === "hubs" && c.DELIVERY_MODE === "outbox" ? await openWatchedStore(c, o, logger) : {};
+  // In a cluster the primary reports the outbox gauges once; its API processes would repeat them.
+  const metrics = createMetrics({ outboxStats: store && !o.clusterWorker ? () => store.outboxStats(now()) : undefined });
+  const onAttempt = (e: AttemptEvent) => recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status, timedOut: e.timedOut });
+  const base = { config: c, now, logger, tracing, emulator, connectionString, store, storeHealth, metrics, onAttempt };
+  if (c.BRIDGE_STRATEGY === "graph") {
+    const strategy = await buildGraphStrategy(c, o.fetch);
+    return { ...base, strategy, health: buildHealth(c, strategy) };
+  }
+  const sending = await buildLoopSending(c, { connectionString: connectionString ?? "", now, logger, tracer: tracing?.tracer, onAttempt, clusterWorker: o.clusterWorker });
+  const strategy = createNotificationHubsStrategy({
+    sender: sending.sender, tagTemplate: c.TARGET_TAG_TEMPLATE, iosFallbackMode: c.IOS_FALLBACK_MODE, now,
+    mode: store ? { kind: "outbox", store } : { kind: "direct" }, feed: c.FEED === "on",
+  });
+  return { ...base, ...sending, strategy, health: buildHealth(c, strategy, store && { store, storeHealth: storeHealth! }) };
+}
+
+async function startEmbeddedEmulator(c: Config): Promise<RunningEmulator> {
+  const { startEmulator } = await import("../emulator/server.js"); // loaded only on the embedded default
+  const start = () => startEmulator({ port: c.EMULATOR_PORT, host: "127.0.0.1", accessKey: c.EMULATOR_ACCESS_KEY, stateFile: c.EMULATOR_STATE_FILE });
+  return namingSetting("EMULATOR_PORT", String(c.EMULATOR_PORT), start);
+}
+
+/**
+ * The connection that delivers runs the SQLite WAL checkpoints: the outbox thread's, or in a
+ * cluster the primary's. Accepting connections then never copy the WAL into the database.
+ */
+async function openAndMigrate(c: Config, o: BridgeOverrides): Promise<Store> {
+  const store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread && !o.clusterWorker, outboxOnly: c.BRIDGE_ROLE === "worker" });
+  try {
+    await store.migrate();
+  } catch (e) {
+    await store.close().catch(() => undefined);
+    throw e;
+  }
+  return store;
+}
+
+/** Every failure of this loop's store is seen by its health: a store that cannot write takes readiness down. */
+async function openWatchedStore(c: Config, o: BridgeOverrides, logger: Logger): Promise<{ store: Store; storeHealth: StoreHealth }> {
+  const opened = await namingSetting("DATABASE_URL", c.DATABASE_URL, () => openAndMigrate(c, o));
+  const storeHealth = createStoreHealth(opened, logger, "readiness is false and accepts answer 503");
+  return { store: watchStore(opened, storeHealth), storeHealth };
+}
+
+function buildHealth(c: Config, strategy: DeliveryStrategy, s?: { store: Store; storeHealth: StoreHealth }): HealthRouter {
+  const storeCheck = async ({ store, storeHealth }: { store: Store; storeHealth: StoreHealth }) => {
+    await storeHealth.check();
+    await store.ping();
+    if (!(await store.migrationsApplied())) throw new Error("migrations not applied");
+  };
+  return createHealthRouter({
+    checks: [
+      ...(s ? [{ name: "store", check: () => storeCheck(s) }] : []),
+      { name: c.BRIDGE_STRATEGY === "graph" ? "graph" : "notification-hubs", check: () => strategy.checkReady() },
+    ],
+  });
+}
