@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import pg from "pg";
 import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
@@ -12,20 +11,6 @@ export type BatchResult = { ok: true; outcome: AcceptOutcome } | { ok: false; er
 
 const slot = (unsId: string, key: string): string => `${unsId}\u0000${key}`;
 const toExisting = (r: Row): ExistingNotification => ({ id: String(r.id), contentHash: String(r.content_hash), expiresAtMs: Number(r.expires_at) });
-
-/** A signed 64-bit prefix of SHA-256: the advisory lock key of one X-UNS-ID. */
-function acceptLockKey(unsId: string): bigint {
-  return createHash("sha256").update(`graph-notifications-bridge:accept:${unsId}`).digest().readBigInt64BE(0);
-}
-
-/**
- * `BEGIN` plus the advisory locks of every X-UNS-ID in the batch, in one round trip. Keys are
- * taken in ascending order, so two batches (or two processes) sharing targets cannot deadlock.
- */
-export function beginWithAcceptLocks(unsIds: Iterable<string>): string {
-  const keys = [...new Set([...unsIds].map(acceptLockKey))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return `BEGIN; SELECT ${keys.map((k) => `pg_advisory_xact_lock(${k.toString()})`).join(", ")}`;
-}
 
 interface Planned {
   input: AcceptInput;

@@ -1,6 +1,7 @@
 import type pg from "pg";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
-import { acceptBatchInPostgres, beginWithAcceptLocks, lookUpStatement, type BatchResult } from "./postgres-accept-batch.js";
+import { acceptBatchInPostgres, lookUpStatement, type BatchResult } from "./postgres-accept-batch.js";
+import { beginWithAcceptLocks } from "./postgres-accept-locks.js";
 import { withTransaction } from "./postgres-transaction.js";
 
 interface Waiting {

@@ -3,7 +3,7 @@ import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, F
 import { normaliseFeedHost } from "../feed.js";
 import { changedItem, decideFeedChange, tagExpressionOf, toFeedItemRecord } from "../feed-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues } from "../records.js";
-import { beginWithAcceptLocks } from "./postgres-accept-batch.js";
+import { beginWithAcceptLocks } from "./postgres-accept-locks.js";
 import { withTransaction } from "./postgres-transaction.js";
 
 type Row = Record<string, unknown>;
