@@ -210,6 +210,30 @@ describe("durable delivery end to end (outbox mode, SQLite)", () => {
       expect(s.body.deliveries.map((d: { purpose: string; state: string }) => `${d.purpose}:${d.state}`).sort()).toEqual(["ios-fallback-alert:cancelled", "primary:sent"]);
     });
 
+    it("says, in the preview and the status, that an alert falling due after expiry is dropped, and sends only the background push", async () => {
+      const expiring = { ...withFallback, expirationDateTime: new Date(RECORDED_NOW.getTime() + 30_000).toISOString() };
+      const dropped = {
+        state: "dropped",
+        dueDateTime: new Date(RECORDED_NOW.getTime() + 60_000).toISOString(),
+        expirationDateTime: expiring.expirationDateTime,
+        reason: expect.stringMatching(/would fall due at .* at or after the notification's expiry .* never sent/),
+      };
+      const preview = await request(app).post("/bridge/preview").set("X-UNS-ID", "carol").send(expiring);
+      expect(preview.body.sends.map((s: { purpose: string }) => s.purpose)).toEqual(["primary"]);
+      expect(preview.body.iosFallbackAlert).toEqual(dropped);
+      const res = await post(expiring);
+      expect(await receivedDuring("carol", () => worker.runOnce())).toHaveLength(1);
+      const s = await request(app).get(`/beta/me/notifications/${res.body.id}`);
+      expect(s.body.iosFallbackAlert).toEqual(dropped);
+      expect(s.body.deliveries).toHaveLength(1);
+    });
+
+    it("reports a scheduled alert as scheduled", async () => {
+      const res = await post(withFallback);
+      const s = await request(app).get(`/beta/me/notifications/${res.body.id}`);
+      expect(s.body.iosFallbackAlert).toEqual({ state: "scheduled", dueDateTime: new Date(RECORDED_NOW.getTime() + 60_000).toISOString() });
+    });
+
     it("skips only the devices that acknowledged", async () => {
       const res = await post(withFallback);
       const [bg] = await receivedDuring("carol", () => worker.runOnce());

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import type { AppHostRules } from "../../auth/app-hosts.js";
 import { canPreview, type DeliveryStrategy } from "../../delivery/strategy.js";
+import { describeFallbackAlert } from "../../delivery/hubs/mapping/fallback-alert.js";
 import { errors } from "../../errors.js";
 import { GRAPH_JSON } from "../../legacy/response.js";
 import type { ResolveRecipient } from "../../devices/recipients.js";
@@ -27,7 +28,8 @@ export function createPreviewRouter(o: {
       const { notification, unsId, targets } = await resolveRequest(req, res, o);
       const accepted = { ...notification, id: (o.newId ?? randomUUID)(), unsId, createdAt: o.now(), ...(targets ? { targets } : {}) };
       const { sends, routing } = o.strategy.preview(accepted, { caller: callerOf(res) });
-      res.status(200).type(GRAPH_JSON).send(JSON.stringify({ id: accepted.id, unsId, sent: false, targets: targets ?? null, sends, ...(routing ? { routing } : {}) }));
+      const iosFallbackAlert = describeFallbackAlert(accepted, sends);
+      res.status(200).type(GRAPH_JSON).send(JSON.stringify({ id: accepted.id, unsId, sent: false, targets: targets ?? null, sends, iosFallbackAlert, ...(routing ? { routing } : {}) }));
     })
     .all((req) => {
       throw errors.methodNotAllowed(req.method, ["POST"]);

@@ -2,6 +2,7 @@ import express, { Router, type Request, type RequestHandler, type Response } fro
 import { z } from "zod";
 import { authorizeTargetHost, normaliseHost, type AppHostRules } from "../../auth/app-hosts.js";
 import type { UserKey } from "../../store/subscription-store.js";
+import { describeFallbackAlert } from "../../delivery/hubs/mapping/fallback-alert.js";
 import { errors } from "../../errors.js";
 import { GRAPH_JSON, storedCreatedAnswer } from "../../legacy/response.js";
 import type { DeliveryRecord, NotificationRecord, Store } from "../../store/store.js";
@@ -69,6 +70,7 @@ export function createStatusRouter(o: { store: Store; now: () => Date; authentic
       const body = {
         ...base, status: found.notification.state === "replaced" ? "replaced" : "active", replacedBy: found.notification.replacedBy ?? null,
         deliveries: found.deliveries.map(deliveryView), targets: found.notification.body.targets ?? null,
+        iosFallbackAlert: describeFallbackAlert({ fallback: found.notification.body.fallback, createdAt: found.notification.createdAt, expiresAt: found.notification.expiresAt }, found.deliveries.map((d) => d.send)),
         ...(found.notification.routing ? { routing: found.notification.routing } : {}),
       };
       res.status(200).type(GRAPH_JSON).send(JSON.stringify(body));
