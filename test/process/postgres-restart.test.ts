@@ -64,14 +64,14 @@ describe.skipIf(!clustersAvailable)("issue 17: PostgreSQL restarted under load",
     const outages: Record<string, { restartMs: number; notReadyMs?: number }> = {};
     for (const mode of ["fast", "immediate"] as const) {
       const before = accepted;
-      await until("accepts before the restart", () => (accepted >= before + 200 ? true : undefined), 30_000);
+      await until("accepts before the restart", () => (accepted >= before + 100 ? true : undefined), 30_000);
       const t0 = Date.now();
       await cluster.restart(mode);
       const restartMs = Date.now() - t0;
       await until(`readiness back after the ${mode} restart`, () => (notReadyMs(readiness.seen, t0) !== undefined ? true : undefined), 30_000);
       outages[mode] = { restartMs, notReadyMs: notReadyMs(readiness.seen, t0) };
       const after = accepted;
-      await until(`accepts after the ${mode} restart`, () => (accepted >= after + 200 ? true : undefined), 30_000);
+      await until(`accepts after the ${mode} restart`, () => (accepted >= after + 100 ? true : undefined), 30_000);
     }
     stop = true;
     const results = await load;
