@@ -3,9 +3,11 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { inject } from "vitest";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const STARTUP_DEADLINE_MS = 20_000;
+// A wait, not a speed claim: a loaded machine can take long to start three processes.
+const STARTUP_DEADLINE_MS = 45_000;
 
 export interface BridgeProcess {
   url: string;
@@ -36,13 +38,18 @@ export function baseBridgeEnv(connectionString: string, databaseUrl: string): Re
   };
 }
 
+/** The bridge's entry point as compiled for this run (test/support/bridge-build.ts). */
+export function bridgeMain(): string {
+  return join(inject("bridgeBuildDir"), "src", "main.js");
+}
+
 /**
- * Spawns the real entry point (`node --import tsx src/main.ts`) and resolves once its
+ * Spawns the real entry point, compiled (`node <build>/src/main.js`, as `npm start` runs it), and resolves once its
  * 'bridge listening' log line names the URL. Rejects with the output if it exits first.
  */
 export async function spawnBridge(env: Record<string, string>): Promise<BridgeProcess> {
   const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NOTIFICATIONHUBS_|DATABASE_URL|PORT$|OUTBOX_|SHUTDOWN_)/.test(k)));
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const child = spawn(process.execPath, [bridgeMain()], {
     cwd: ROOT,
     env: { ...cleanEnv, ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { baseBridgeEnv, makeSqliteUrl } from "./bridge-process.js";
+import { baseBridgeEnv, bridgeMain, makeSqliteUrl } from "./bridge-process.js";
 import { startDeviceHub, type DeviceHub } from "./device-hub.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -17,7 +17,7 @@ describe("a bridge forked by another node:cluster supervisor (pm2's cluster mode
     hub = await startDeviceHub();
     const child = spawn(process.execPath, ["test/process/fixtures/foreign-cluster-primary.mjs"], {
       cwd: ROOT,
-      env: { ...process.env, ...baseBridgeEnv(hub.connectionString, makeSqliteUrl()), LOG_LEVEL: "info" },
+      env: { ...process.env, ...baseBridgeEnv(hub.connectionString, makeSqliteUrl()), LOG_LEVEL: "info", BRIDGE_MAIN: bridgeMain() },
       stdio: ["ignore", "pipe", "pipe"],
     });
     stop = () => child.kill("SIGKILL");

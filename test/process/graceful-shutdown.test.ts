@@ -21,7 +21,7 @@ describe("issue 6: SIGTERM during load", () => {
     await hub.register("drain-user");
     // NH latency keeps sends in flight when the signal comes, so the worker drain is exercised.
     await hub.setFaults({ latencyMs: 200 });
-    const env = { ...baseBridgeEnv(hub.connectionString, makeSqliteUrl()), SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), OUTBOX_CONCURRENCY: "8" };
+    const env = { ...baseBridgeEnv(hub.connectionString, makeSqliteUrl()), SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), OUTBOX_CONCURRENCY: "8", OUTBOX_BATCH_SIZE: "16" };
     const first = await spawnBridge(env);
     bridges.push(first);
     const readiness = watchReadiness(first.url);
