@@ -52,7 +52,7 @@ export const VIEWER_SCRIPT = String.raw`
       "browser-notification": "browser", data: "data" }[view.kind] || "data";
     var head = el("div", { class: "notif-head" }, [
       el("span", { class: "app-icon" }),
-      el("span", { class: "app-name", "data-role": "app-name", text: view.kind === "data" ? delivery.platform + " · data" : (view.appName || delivery.hub) }),
+      el("span", { class: "app-name", "data-role": "app-name", text: view.kind === "data" ? delivery.platform + " · data" : (view.appName || (view.bridge && view.bridge.targetHostName) || delivery.hub) }),
       el("span", { class: "notif-time", text: clockTime(delivery.receivedAt) }),
     ]);
     var title = view.kind === "data" ? view.label : view.title;
@@ -69,12 +69,17 @@ export const VIEWER_SCRIPT = String.raw`
     var payload = view.data ? el("pre", { class: "payload", "data-role": "data", text: view.data }) : null;
     var problems = (view.problems || []).length === 0 ? null : el("ul", { class: "problems", "data-role": "problems" },
       view.problems.map(function (problem) { return el("li", { text: problem }); }));
-    return el("div", { class: "delivery" + (fresh ? " fresh" : ""), "data-testid": "delivery-" + delivery.id, "data-kind": view.kind }, [
+    var bridge = view.bridge;
+    return el("div", { class: "delivery" + (fresh ? " fresh" : "") + (view.replacedBy ? " replaced" : ""), "data-testid": "delivery-" + delivery.id, "data-kind": view.kind }, [
+      view.replacedBy ? el("div", { class: "replaced-note", "data-role": "replaced", title: "replaced by delivery " + view.replacedBy,
+        text: "Replaced: a later notification with the same replace key took its place on the device" }) : null,
       notificationView(delivery, view),
       el("div", { class: "delivery-meta" }, [
         el("time", { "data-role": "received", datetime: delivery.receivedAt, title: delivery.receivedAt, text: "received " + clockTime(delivery.receivedAt) }),
         el("span", { text: view.label }),
-        el("span", { title: "notification id", text: "#" + delivery.notificationId }),
+        bridge && bridge.targetHostName ? el("span", { "data-role": "bridge-app", title: "the app it is for (targetHostName)", text: "app " + bridge.targetHostName }) : null,
+        bridge ? el("span", { "data-role": "bridge-id", title: "the bridge's notification id (GET /beta/me/notifications/{id})", text: "notification " + bridge.notificationId }) : null,
+        el("span", { "data-role": "hub-id", title: "Notification Hubs notification id", text: "NH #" + delivery.notificationId }),
         view.feedState ? el("span", { class: "feed-state", "data-role": "feed-state", title: "read and action state in the user's feed",
           text: view.feedState.readState + " · " + view.feedState.userActionState }) : null,
         view.feedSync ? el("span", { class: "feed-state", "data-role": "feed-sync", title: "feed items whose state changed",
@@ -132,11 +137,23 @@ export const VIEWER_SCRIPT = String.raw`
     return devices;
   }
 
+  function noDevicesHelp(hub) {
+    return el("div", { class: "empty-page", "data-testid": "no-devices" }, [
+      el("p", { text: "No devices are registered" + (hub ? " in hub " + hub : "") + ", so nothing can arrive here yet. To see notifications:" }),
+      el("ol", {}, [
+        el("li", { text: "Register demo devices: run the register-demo-devices command that npm start printed (node dist/src/demo/register-demo-devices.js --user demo-user --hub <hub> --connection-string '<this emulator's connection string>')," }),
+        el("li", { text: "or have your app create installations with the Notification Hubs SDK and this emulator's connection string (docs/emulator.md);" }),
+        el("li", { text: "then send a legacy notification to the bridge with X-UNS-ID set to that user. This page refreshes by itself." }),
+      ]),
+    ]);
+  }
+
   function hubSection(hub, installations, deliveries) {
     var devices = devicesOfHub(hub, installations, deliveries);
     var received = devices.reduce(function (n, d) { return n + d.items.length; }, 0);
     var section = el("section", { class: "hub", "data-testid": "hub-" + hub }, [
       el("h2", {}, [el("span", { text: "Hub " + hub }), el("small", { text: devices.length + " devices · " + received + " notifications" })]),
+      devices.length === 0 ? noDevicesHelp(hub) : null,
     ]);
     var users = [];
     devices.forEach(function (d) { if (users.indexOf(d.userId) < 0) users.push(d.userId); });
@@ -172,7 +189,7 @@ export const VIEWER_SCRIPT = String.raw`
     updateHubChoices(hubs);
     var shown = state.hub ? hubs.filter(function (h) { return h === state.hub; }) : hubs;
     var sections = shown.map(function (hub) { return hubSection(hub, data.installations, data.deliveries); });
-    if (sections.length === 0) sections = [el("p", { class: "empty-page", text: "No hubs yet: create an installation or send a notification to the emulator." })];
+    if (sections.length === 0) sections = [noDevicesHelp("")];
     app.replaceChildren.apply(app, sections);
     state.seen = {};
     data.deliveries.forEach(function (d) { state.seen[d.id] = true; });

@@ -1,5 +1,6 @@
 import type { DeliveryFilter, EmulatorView, RecordedDelivery } from "../model.js";
 import { latestFeedStates, withFeedState } from "./feed-sync-view.js";
+import { findReplacements, readBridgeOrigin } from "./bridge-view.js";
 import { describeDelivery, type RenderedDelivery } from "./render-model.js";
 
 export type ListedDelivery = RecordedDelivery & { rendered?: RenderedDelivery };
@@ -17,5 +18,9 @@ export function listDeliveries(view: EmulatorView, filter: DeliveryFilter, withV
   if (!withView) return sorted;
   // Feed states come from every sync push of the hub, whichever device got it.
   const states = latestFeedStates(view.listDeliveries(filter.hub === undefined ? {} : { hub: filter.hub }));
-  return sorted.map((delivery) => ({ ...delivery, rendered: withFeedState(delivery, describeDelivery(delivery), states) }));
+  const replacedBy = findReplacements(sorted);
+  return sorted.map((delivery) => {
+    const rendered = withFeedState(delivery, describeDelivery(delivery), states);
+    return { ...delivery, rendered: { ...rendered, bridge: readBridgeOrigin(delivery), replacedBy: replacedBy.get(delivery.id) } };
+  });
 }

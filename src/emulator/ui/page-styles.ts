@@ -19,6 +19,7 @@ body { margin:0; background:var(--bg); color:var(--ink); font:14px/1.45 system-u
 .status.error { color:var(--warn); }
 main { padding:16px 24px 40px; max-width:1500px; margin:0 auto; }
 .empty-page { color:var(--muted); padding:40px; text-align:center; }
+.empty-page ol { display:inline-block; text-align:left; }
 .hub > h2 { font-size:15px; margin:18px 0 8px; display:flex; gap:10px; align-items:baseline; }
 .hub > h2 small, .user-group > h3 small { color:var(--muted); font-weight:400; }
 .user-group > h3 { font-size:13px; margin:14px 0 8px; color:var(--muted); text-transform:uppercase; letter-spacing:.04em; }
@@ -40,6 +41,8 @@ main { padding:16px 24px 40px; max-width:1500px; margin:0 auto; }
 .feed-empty { color:var(--muted); font-size:12px; font-style:italic; }
 .delivery { border-top:1px dashed var(--line); padding-top:10px; }
 .delivery.fresh .notif { box-shadow:0 0 0 3px var(--fresh); }
+.delivery.replaced .notif { opacity:.55; }
+.replaced-note { font-size:11px; color:var(--warn); background:var(--warn-bg); border-radius:6px; padding:3px 8px; margin-bottom:6px; }
 .delivery-meta { display:flex; gap:8px; font-size:11px; color:var(--muted); margin-top:6px; flex-wrap:wrap; }
 .feed-state { font-weight:600; }
 .notif { border-radius:12px; padding:10px 12px; word-wrap:break-word; white-space:pre-wrap; }

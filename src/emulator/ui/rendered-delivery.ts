@@ -20,6 +20,10 @@ export interface RenderedDelivery {
   problems: string[];
   /** A bridge feed sync push: the state changes it announces. */
   feedSync?: Array<{ id: string; readState: string; userActionState: string; version: number }>;
+  /** The bridge's notification id and app (targetHostName), from the delivery's metadata. */
+  bridge?: { notificationId: string; targetHostName?: string; appNotificationId?: string };
+  /** The id of the later delivery that replaced this one on the device (same collapse key). */
+  replacedBy?: string;
   /** The read and action state the user's devices were last told of for this notification. */
   feedState?: { readState: string; userActionState: string };
 }
