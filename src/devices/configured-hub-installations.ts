@@ -1,4 +1,4 @@
-import type { NotificationHubsClient } from "@azure/notification-hubs";
+import type { HubClient } from "../delivery/hubs/hub-client.js";
 import type { Config } from "../config.js";
 import { isHttpEndpoint } from "../emulator/client-options.js";
 import { createHubInstallations, type HubInstallations } from "./hub-installations.js";
@@ -10,7 +10,7 @@ import { createHubInstallations, type HubInstallations } from "./hub-installatio
  */
 export function configuredHubInstallations(c: Config, connectionString: string | undefined, now: () => Date): HubInstallations | undefined {
   if (c.BRIDGE_STRATEGY !== "hubs" || c.ROUTING_FILE || !connectionString) return undefined;
-  let client: Promise<NotificationHubsClient> | undefined;
+  let client: Promise<HubClient> | undefined;
   const load = async () => {
     const { createHubClient } = await import("../delivery/hubs/hub-client.js");
     return createHubClient({ connectionString, hubName: c.NOTIFICATION_HUB_NAME, allowInsecureHttp: isHttpEndpoint(connectionString) });

@@ -1,4 +1,5 @@
-import type { Installation, NotificationHubsClient } from "@azure/notification-hubs";
+import type { Installation } from "@azure/notification-hubs";
+import type { HubClient } from "../delivery/hubs/hub-client.js";
 import { errors } from "../errors.js";
 import { toDeliveryError } from "../delivery/hubs/hub-sender.js";
 import type { InstallationRecord } from "../store/subscription-store.js";
@@ -38,7 +39,7 @@ function toClientError(e: unknown, now: Date) {
 }
 
 /** The SDK-backed HubInstallations; `client` is made on first use, so a process that never registers never loads the SDK. */
-export function createHubInstallations(o: { client: () => Promise<NotificationHubsClient>; timeoutMs: number; now: () => Date }): HubInstallations {
+export function createHubInstallations(o: { client: () => Promise<HubClient>; timeoutMs: number; now: () => Date }): HubInstallations {
   const requestOptions = { timeout: o.timeoutMs };
   return {
     async put(installation) {

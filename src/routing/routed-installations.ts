@@ -1,4 +1,4 @@
-import type { NotificationHubsClient } from "@azure/notification-hubs";
+import type { HubClient } from "../delivery/hubs/hub-client.js";
 import { createHubInstallations, type HubInstallations } from "../devices/hub-installations.js";
 import type { HubsDestination, RoutingTable } from "./types.js";
 
@@ -22,7 +22,7 @@ export function hubsForHost(table: RoutingTable, targetHostName: string): string
  */
 export function routedHubInstallations(o: {
   table: () => RoutingTable;
-  client: (d: HubsDestination) => Promise<NotificationHubsClient>;
+  client: (d: HubsDestination) => Promise<HubClient>;
   timeoutMs: number;
   now: () => Date;
 }): HubInstallations {

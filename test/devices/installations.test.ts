@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { NotificationHubsClient } from "@azure/notification-hubs";
+import type { HubClient } from "../../src/delivery/hubs/hub-client.js";
 import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
 import { expectGraphError } from "../security/http-client.js";
 import { APP_ID } from "../auth/fake-entra.js";
@@ -7,7 +7,7 @@ import { ALICE, APP_B, BOB, HOST, OTHER_HOST, startClientBridge, type ClientBrid
 import { channelsFor, PLATFORMS } from "./devices.js";
 
 let b: ClientBridge;
-let hub: NotificationHubsClient;
+let hub: HubClient;
 beforeAll(async () => {
   b = await startClientBridge({ INSTALLATION_EXPIRY_DAYS: "30" });
   hub = createHubClient({ connectionString: b.bridge.connectionString!, hubName: "bridge", allowInsecureHttp: true });

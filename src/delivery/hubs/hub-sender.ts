@@ -1,4 +1,5 @@
-import type { Notification, NotificationHubsClient } from "@azure/notification-hubs";
+import type { Notification } from "@azure/notification-hubs";
+import type { HubClient } from "./hub-client.js";
 import { DeliveryError, classifyUpstreamStatus, parseRetryAfter } from "../../errors.js";
 import type { NativeSend } from "../native-send.js";
 
@@ -38,7 +39,7 @@ export function toDeliveryError(e: unknown, now: Date): DeliveryError {
 export const READY_CACHE_MS = 10_000;
 
 /** Sends NativeSends through the SDK exactly as given (headers, body, content type, tags). */
-export function createHubSender(client: NotificationHubsClient, o: { timeoutMs: number; now: () => Date }): HubSender {
+export function createHubSender(client: HubClient, o: { timeoutMs: number; now: () => Date }): HubSender {
   return {
     async send(send, opts) {
       const notification = {
