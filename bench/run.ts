@@ -77,7 +77,7 @@ const scaleOut = wholeNumber("scale-out", args["scale-out"], 0);
 const backlogRequests = wholeNumber("backlog", args.backlog, 0);
 const outageRequests = wholeNumber("outage-backlog", args["outage-backlog"], 0);
 const bridgeEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
-const durations = args.quick ? { maxS: 5, fixedS: 6, warmS: 1 } : { maxS: 10, fixedS: 12, warmS: 2 };
+const durations = args.quick ? { maxS: 5, fixedS: 6, warmS: 1 } : { maxS: 8, fixedS: 10, warmS: 2 };
 const connections = wholeNumber("connections", args.connections, 1);
 const fixedRate = wholeNumber("rate", args.rate, 1);
 const cpuProfDir = args.profile ? join(REPO_ROOT, ".tmp", "bench-profiles") : undefined;

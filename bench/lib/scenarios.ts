@@ -96,7 +96,7 @@ export async function runMaxAccept(backend: Backend, c: BenchContext): Promise<M
     const load = await runLoadOnAll(bridge.urls, { connections: c.connections, durationS: c.durations.maxS, runTag: `${backend}-max` });
     const cpu1 = bridge.cpuMs();
     const atEnd = await readSinkSends(c.sinkUrl);
-    const drainS = 5;
+    const drainS = 4;
     await sleep(drainS * 1000);
     const cpu2 = bridge.cpuMs();
     const drained = await readSinkSends(c.sinkUrl);
