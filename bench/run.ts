@@ -27,8 +27,9 @@ minimal NH sink, beside floors measured in the same run; prints issue 16's ratio
   --api-processes=LIST  a column per API_PROCESSES value (default 1; e.g. 1,2)
   --scale-out=N         also N whole bridges on one PostgreSQL database (default 2; 0: off)
   --backlog=N           scenario 3: N requests (3N deliveries) queued, then drained (default 10000; 0: off)
-  --outage-backlog=N    scenario 4: N requests accepted during an NH outage vs. with NH up, peak RSS of both (default 50000; 0: off)
-  --outage-only         run scenario 4 alone (no floors, no other scenarios)
+  --outage-backlog=N    scenario 4: N requests accepted during an NH outage vs. with NH up, peak RSS of both
+                        (off in a full run unless given; 50000 with --outage-only)
+  --outage-only         run scenario 4 alone (no floors, no other scenarios), about 5 minutes
   --env KEY=VALUE       a bridge setting for every bridge started (repeatable)
   --connections=N       scenario 1's connections (default 50)
   --rate=N              scenario 2's requests per second (default 1000)
@@ -51,7 +52,7 @@ const { values: args } = parseArgs({
     "api-processes": { type: "string", default: "1" },
     "scale-out": { type: "string", default: "2" },
     backlog: { type: "string", default: "10000" },
-    "outage-backlog": { type: "string", default: "50000" },
+    "outage-backlog": { type: "string" },
     "outage-only": { type: "boolean", default: false },
     env: { type: "string", multiple: true, default: [] },
     connections: { type: "string", default: "50" },
@@ -75,7 +76,7 @@ for (const b of backends) if (b !== "sqlite" && b !== "postgres") throw new Erro
 const apiProcessCounts = args["api-processes"].split(",").map((v) => wholeNumber("api-processes", v, 1));
 const scaleOut = wholeNumber("scale-out", args["scale-out"], 0);
 const backlogRequests = wholeNumber("backlog", args.backlog, 0);
-const outageRequests = wholeNumber("outage-backlog", args["outage-backlog"], 0);
+const outageRequests = wholeNumber("outage-backlog", args["outage-backlog"] ?? (args["outage-only"] ? "50000" : "0"), 0);
 const bridgeEnv = Object.fromEntries(args.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
 const durations = args.quick ? { maxS: 5, fixedS: 6, warmS: 1 } : { maxS: 8, fixedS: 10, warmS: 2 };
 const connections = wholeNumber("connections", args.connections, 1);
