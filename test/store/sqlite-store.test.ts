@@ -42,6 +42,11 @@ describe("SqliteStore query plans", () => {
     expect(plan("SELECT COUNT(*) FROM deliveries WHERE state = 'dead-lettered'")).toMatch(/USING COVERING INDEX deliveries_dead_lettered/);
     expect(plan("SELECT COUNT(*) FROM deliveries WHERE state IN ('pending', 'retrying')")).toMatch(/USING (COVERING )?INDEX deliveries_claim/);
     expect(plan("SELECT * FROM deliveries d WHERE d.state = 'expired' AND (? IS NULL OR d.id > ?) ORDER BY d.id LIMIT 10", null, null)).toMatch(/INDEX deliveries_expired/);
+    // The feed: one user's list and changes read that user's key range, never the whole table.
+    const feedPlan = plan("SELECT * FROM feed_items f WHERE f.uns_id = 'u' AND f.target_host_name = 'h' AND +f.change_seq > 5 ORDER BY f.change_seq LIMIT 10");
+    expect(feedPlan).toMatch(/SEARCH f USING PRIMARY KEY \(uns_id=\? AND target_host_name=\?\)/);
+    expect(plan("SELECT * FROM feed_items f WHERE f.uns_id = 'u' AND f.target_host_name = 'h' ORDER BY f.created_at DESC, f.id DESC LIMIT 10")).toMatch(/SEARCH f USING PRIMARY KEY/);
+    expect(plan("SELECT COALESCE(MAX(s.change_seq), 0) + 1 FROM feed_items s")).toMatch(/feed_items_changes/);
     db.close();
   });
 });

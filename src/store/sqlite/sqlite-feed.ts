@@ -12,11 +12,10 @@ const SCOPE = "f.uns_id = @unsId AND f.target_host_name = @host";
 const LISTED = "f.removed = 0 AND f.expires_at > @now";
 const FILTERS = "(@readState IS NULL OR f.read_state = @readState) AND (@actionState IS NULL OR f.user_action_state = @actionState)";
 const SELECT_ITEM = "SELECT f.*, n.body FROM feed_items f JOIN notifications n ON n.id = f.id";
-// The next position in the changed row's own scope (a replaced item may belong to another host).
-const NEXT_SEQ = `(SELECT COALESCE(MAX(s.change_seq), 0) + 1 FROM feed_items s
-  WHERE s.uns_id = feed_items.uns_id AND s.target_host_name = feed_items.target_host_name)`;
+// One sequence for every scope: under SQLite's single writer, MAX + 1 is read at the index's right edge.
+const NEXT_SEQ = "(SELECT COALESCE(MAX(s.change_seq), 0) + 1 FROM feed_items s)";
 const INSERT_ITEM = `INSERT INTO feed_items (${FEED_INSERT_COLUMNS.join(", ")}, change_seq)
-  VALUES (${FEED_INSERT_COLUMNS.map(() => "?").join(", ")}, (SELECT COALESCE(MAX(change_seq), 0) + 1 FROM feed_items WHERE uns_id = ? AND target_host_name = ?))`;
+  VALUES (${FEED_INSERT_COLUMNS.map(() => "?").join(", ")}, ${NEXT_SEQ})`;
 const REMOVE_ITEM = `UPDATE feed_items SET removed = 1, modified_at = @now, change_seq = ${NEXT_SEQ}
   WHERE id = @id AND removed = 0`;
 const INSERT_DELIVERY = `INSERT INTO deliveries (${DELIVERY_COLUMNS.join(", ")}) VALUES (${DELIVERY_COLUMNS.map(() => "?").join(", ")})`;
@@ -29,11 +28,9 @@ const filterParams = (q: FeedFilter) => ({ ...scopeParams(q), now: q.now.getTime
  * retires marked removed. Runs inside the accept's transaction.
  */
 export function writeFeedOnAccept(db: Database.Database, input: AcceptInput, retiredId: string | undefined, nowMs: number): void {
-  const n = input.notification;
-  const host = normaliseFeedHost(n.targetHostName);
   if (retiredId !== undefined) prepareCached(db, REMOVE_ITEM).run({ id: retiredId, now: nowMs });
   if (!input.feed) return;
-  prepareCached(db, INSERT_ITEM).run(...feedItemValues(input, nowMs), n.unsId, host);
+  prepareCached(db, INSERT_ITEM).run(...feedItemValues(input, nowMs));
 }
 
 export function listFeedInSqlite(db: Database.Database, q: FeedPageQuery): FeedItemRecord[] {
@@ -57,7 +54,8 @@ export function getFeedItemInSqlite(db: Database.Database, o: FeedScope & { id: 
 
 export function feedChangesInSqlite(db: Database.Database, o: FeedScope & { afterSeq: number; limit: number; now: Date }): FeedChanges {
   // A first call (afterSeq 0) lists what is there; later ones also report what went.
-  const rows = prepareCached(db, `${SELECT_ITEM} WHERE ${SCOPE} AND f.change_seq > @after
+  // `+f.change_seq`: read the user's rows in key order, never the whole table's change index.
+  const rows = prepareCached(db, `${SELECT_ITEM} WHERE ${SCOPE} AND +f.change_seq > @after
       AND ((f.removed = 0 AND f.expires_at > @now) OR (f.removed = 1 AND @after > 0))
       ORDER BY f.change_seq LIMIT @limit`)
     .all({ ...scopeParams(o), after: o.afterSeq, now: o.now.getTime(), limit: o.limit }) as Row[];

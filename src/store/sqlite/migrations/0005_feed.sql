@@ -1,9 +1,9 @@
 -- The user's feed (docs/clients.md, "The feed"): one row per accepted notification, written in
 -- the accept transaction. `id` is the notification's id; `removed` marks an item a later POST
 -- with the same appNotificationId replaced (kept so a delta can report it gone). `change_seq`
--- orders every change of one (uns_id, target_host_name) for delta links; `version` is the ETag.
+-- orders every change for delta links; `version` is the ETag.
 CREATE TABLE feed_items (
-  id                TEXT PRIMARY KEY,
+  id                TEXT NOT NULL,
   uns_id            TEXT NOT NULL,
   target_host_name  TEXT NOT NULL,
   created_at        INTEGER NOT NULL,
@@ -13,11 +13,15 @@ CREATE TABLE feed_items (
   user_action_state TEXT NOT NULL CHECK (user_action_state IN ('noInteraction', 'activated', 'dismissed', 'snoozed')),
   version           INTEGER NOT NULL,
   change_seq        INTEGER NOT NULL,
-  removed           INTEGER NOT NULL DEFAULT 0
-);
--- Newest first per user and host (the list), and changes in order (the delta).
-CREATE INDEX feed_items_list ON feed_items (uns_id, target_host_name, created_at, id);
-CREATE INDEX feed_items_changes ON feed_items (uns_id, target_host_name, change_seq);
+  removed           INTEGER NOT NULL DEFAULT 0,
+  -- Stored in list order (newest first per user and host): the one B-tree an accept writes at a
+  -- place chosen by the user; the two indexes below grow at their right edge (time-ordered ids,
+  -- increasing sequence numbers), so an accept dirties one page at random instead of three.
+  PRIMARY KEY (uns_id, target_host_name, created_at, id)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX feed_items_id ON feed_items (id);
+-- One sequence for the whole table (SQLite has one writer): the next is MAX + 1 at the right edge.
+CREATE INDEX feed_items_changes ON feed_items (change_seq);
 
 -- Sync pushes are deliveries with purpose 'feed-sync'. SQLite cannot change a CHECK constraint
 -- in place: the table is rebuilt with the same columns and indexes (sqlite.org/lang_altertable.html).
