@@ -59,7 +59,7 @@ describe.runIf(shouldRunBrowserTests(process.env))("emulator page: cards of brid
       await page.goto(`${empty.emulator.url}/_emulator/`);
       const help = page.getByTestId("no-devices");
       await help.waitFor();
-      expect(await help.textContent()).toMatch(/No devices are registered.*register-demo-devices.*--hub.*--connection-string.*Notification Hubs SDK.*send a legacy notification/);
+      expect(await help.textContent()).toMatch(/No devices are registered.*register-demo-devices.*--bridge.*\/bridge\/me\/installations.*Notification Hubs SDK.*send a legacy notification/);
     } finally {
       await empty.close();
     }

@@ -141,8 +141,8 @@ export const VIEWER_SCRIPT = String.raw`
     return el("div", { class: "empty-page", "data-testid": "no-devices" }, [
       el("p", { text: "No devices are registered" + (hub ? " in hub " + hub : "") + ", so nothing can arrive here yet. To see notifications:" }),
       el("ol", {}, [
-        el("li", { text: "Register demo devices: run the register-demo-devices command that npm start printed (node dist/src/demo/register-demo-devices.js --user demo-user --hub <hub> --connection-string '<this emulator's connection string>')," }),
-        el("li", { text: "or have your app create installations with the Notification Hubs SDK and this emulator's connection string (docs/emulator.md);" }),
+        el("li", { text: "Register demo devices: run the register-demo-devices command that npm start printed (node dist/src/demo/register-demo-devices.js --user demo-user --bridge <the bridge's URL>)," }),
+        el("li", { text: "or have your app register its installation through the bridge (PUT /bridge/me/installations/{id}, docs/clients.md), or with the Notification Hubs SDK and this emulator's connection string (docs/emulator.md);" }),
         el("li", { text: "then send a legacy notification to the bridge with X-UNS-ID set to that user. This page refreshes by itself." }),
       ]),
     ]);
