@@ -56,6 +56,13 @@ describe("docs/routing.md", () => {
     expect(problems).toEqual([quoted[2], quoted[1]]);
   });
 
+  it("and docs/migration.md's routing file is one the bridge accepts", () => {
+    const migration = readFileSync(new URL("../../docs/migration.md", import.meta.url), "utf8");
+    const blocks = [...migration.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks).toHaveLength(1);
+    expect(parseRoutingFile(blocks[0], { env: envFor(blocks[0]), allowInsecureHttp: false }).table.default).toBe("legacy");
+  });
+
   it("names the metrics routing exports", async () => {
     const registry = new Registry();
     createRoutingMetrics(registry);
