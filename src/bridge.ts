@@ -16,7 +16,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   const worker = loopOutbox(deps);
   const running = describe(deps, worker);
   const closeAll = once(() => closeDeps(deps, worker));
-  if (c.BRIDGE_STRATEGY === "hubs" && !o.clusterWorker) void reportHubKeyAtStartup({ checkReady: () => deps.strategy.checkReady(), logger: deps.logger, hub: c.NOTIFICATION_HUB_NAME });
+  if (c.BRIDGE_STRATEGY === "hubs" && !o.clusterWorker && !c.routing) void reportHubKeyAtStartup({ checkReady: () => deps.strategy.checkReady(), logger: deps.logger, hub: c.NOTIFICATION_HUB_NAME });
   if (o.serveHttp === false) {
     worker?.start();
     return { ...running, url: "", shutdown: closeAll };
@@ -52,6 +52,7 @@ function describe(d: BridgeDeps, worker: OutboxWorker | undefined): Omit<Running
     connectionString: d.emulator ? d.connectionString : undefined,
     store: d.store, worker, outboxThread: d.outboxThread, logger: d.logger, metrics: d.metrics,
     checkStrategyReady: () => d.strategy.checkReady(),
+    ...(d.routing ? { reloadRouting: (trigger: string) => d.routing!.state.reload(trigger) } : {}),
   };
 }
 

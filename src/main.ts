@@ -1,7 +1,7 @@
 import cluster from "node:cluster";
 import type { Logger } from "pino";
-import { ConfigError, loadConfig, redactConfig, type Config } from "./config.js";
-import { startBridge } from "./bridge.js";
+import { ConfigError, loadConfig, loadRoutingFile, redactConfig, type Config } from "./config.js";
+import { startBridge, type RunningBridge } from "./bridge.js";
 import { createApiProcessLink } from "./cluster/api-process-link.js";
 import { startClusterPrimary } from "./cluster/primary.js";
 import { createLogger } from "./observability/logger.js";
@@ -24,13 +24,20 @@ async function main(): Promise<void> {
   }
   if (cluster.isWorker && config.BRIDGE_API_PROCESS) return runApiProcess(config, cluster.worker!.id);
 
-  const bridge = config.API_PROCESSES > 1 ? await startClusterPrimary(config) : await startBridge(config);
+  const c = config;
+  const bridge = c.API_PROCESSES > 1 ? await startClusterPrimary(c) : await startBridge(c, { loadRouting: () => loadRoutingFile(c, process.env) });
   const { logger } = bridge;
   if (config.AUTH_MODE === "none")
     logger.warn({ host: config.HOST }, "AUTH_MODE=none: every caller that can reach this port can notify every user. Use AUTH_MODE=entra in production.");
   logger.info({ url: bridge.url, apiProcesses: config.API_PROCESSES, config: redactConfig(config) }, "bridge listening");
   if (config.embeddedEmulator) printWelcome({ bridgeUrl: bridge.url, emulatorUrl: bridge.emulatorUrl!, hub: config.NOTIFICATION_HUB_NAME, connectionString: bridge.connectionString! });
   stopOnSignals(config, bridge);
+  if (c.API_PROCESSES === 1) reloadOnHangup((bridge as RunningBridge).reloadRouting);
+}
+
+/** SIGHUP re-reads ROUTING_FILE (docs/routing.md); without a routing file it keeps its default meaning. */
+function reloadOnHangup(reload: ((trigger: string) => Promise<unknown>) | undefined): void {
+  if (reload) process.on("SIGHUP", () => void reload("SIGHUP"));
 }
 
 /** One of a cluster's API processes: the primary set its role and NH connection string in its environment. */

@@ -5,11 +5,12 @@ import type { HubSender } from "../delivery/hubs/hub-sender.js";
 import { createNotificationHubsStrategy } from "../delivery/hubs/hubs-strategy.js";
 import type { DeliveryStrategy } from "../delivery/strategy.js";
 import type { RunningEmulator } from "../emulator/server.js";
-import { createHealthRouter, type HealthRouter } from "../observability/health.js";
+import { createHealthRouter, type HealthRouter, type ReadinessCheck } from "../observability/health.js";
 import { loadTracing } from "../observability/load-tracing.js";
 import { createLogger } from "../observability/logger.js";
 import { createMetrics, recordDeliveryAttempt, type BridgeMetrics } from "../observability/metrics.js";
 import type { Tracing } from "../observability/tracing.js";
+import type { BridgeRouting } from "../routing/bridge-routing.js";
 import type { OutboxThread } from "../outbox/thread/outbox-thread-host.js";
 import type { AttemptEvent } from "../outbox/worker.js";
 import { openStore } from "../store/open-store.js";
@@ -19,6 +20,7 @@ import type { Store } from "../store/store.js";
 import { namingSetting } from "../startup-failure.js";
 import { buildGraphStrategy } from "./graph-strategy.js";
 import { buildLoopSending } from "./loop-sender.js";
+import { buildRoutedDeps } from "./routed-deps.js";
 import type { BridgeOverrides } from "./types.js";
 
 /** Every part of a bridge, built from config; nothing is started except the embedded emulator and the outbox thread. */
@@ -44,11 +46,12 @@ export interface BridgeDeps {
   metrics: BridgeMetrics;
   onAttempt: (e: AttemptEvent) => void;
   health: HealthRouter;
+  /** ROUTING_FILE: the routing in force, its reload, its hubs and installations. */
+  routing?: BridgeRouting;
 }
 
 /** The one place a bridge is built: store, senders, strategy, metrics, health. */
 export async function buildDeps(c: Config, o: BridgeOverrides = {}): Promise<BridgeDeps> {
-  if (c.routing) throw new Error("ROUTING_FILE: this build checks the routing file but does not route yet; unset ROUTING_FILE");
   const now = o.now ?? (() => new Date());
   const logger = o.logger ?? createLogger({ level: c.LOG_LEVEL, base: { service: c.OTEL_SERVICE_NAME } });
   const tracing = o.tracing ?? await loadTracing({ endpoint: c.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: c.OTEL_SERVICE_NAME });
@@ -59,6 +62,7 @@ export async function buildDeps(c: Config, o: BridgeOverrides = {}): Promise<Bri
   const metrics = createMetrics({ outboxStats: store && !o.clusterWorker ? () => store.outboxStats(now()) : undefined });
   const onAttempt = (e: AttemptEvent) => recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status, timedOut: e.timedOut });
   const base = { config: c, now, logger, tracing, emulator, connectionString, store, storeHealth, metrics, onAttempt };
+  if (c.routing && store) return buildRoutedDeps({ ...c, routing: c.routing }, o, { ...base, store, storeHealth: storeHealth! }, (extra) => buildHealth(c, undefined, { store, storeHealth: storeHealth! }, extra));
   if (c.BRIDGE_STRATEGY === "graph") {
     const strategy = await buildGraphStrategy(c, o.fetch);
     return { ...base, strategy, health: buildHealth(c, strategy) };
@@ -99,16 +103,16 @@ async function openWatchedStore(c: Config, o: BridgeOverrides, logger: Logger): 
   return { store: watchStore(opened, storeHealth), storeHealth };
 }
 
-function buildHealth(c: Config, strategy: DeliveryStrategy, s?: { store: Store; storeHealth: StoreHealth }): HealthRouter {
+/** /readyz: the store, then the strategy's upstream; with ROUTING_FILE each destination instead (`extra`, which changes on reload). */
+function buildHealth(c: Config, strategy: DeliveryStrategy | undefined, s?: { store: Store; storeHealth: StoreHealth }, extra?: () => ReadinessCheck[]): HealthRouter {
   const storeCheck = async ({ store, storeHealth }: { store: Store; storeHealth: StoreHealth }) => {
     await storeHealth.check();
     await store.ping();
     if (!(await store.migrationsApplied())) throw new Error("migrations not applied");
   };
-  return createHealthRouter({
-    checks: [
-      ...(s ? [{ name: "store", check: () => storeCheck(s) }] : []),
-      { name: c.BRIDGE_STRATEGY === "graph" ? "graph" : "notification-hubs", check: () => strategy.checkReady() },
-    ],
-  });
+  const fixed: ReadinessCheck[] = [
+    ...(s ? [{ name: "store", check: () => storeCheck(s) }] : []),
+    ...(strategy ? [{ name: c.BRIDGE_STRATEGY === "graph" ? "graph" : "notification-hubs", check: () => strategy.checkReady() }] : []),
+  ];
+  return createHealthRouter({ checks: extra ? () => [...fixed, ...extra()] : fixed });
 }

@@ -4,6 +4,8 @@ import type { BridgeMetrics } from "../observability/metrics.js";
 import type { Tracing } from "../observability/tracing.js";
 import type { OutboxThread } from "../outbox/thread/outbox-thread-host.js";
 import type { OutboxWorker } from "../outbox/worker.js";
+import type { ParsedRouting } from "../routing/routing-file.js";
+import type { ReloadResult } from "../routing/routing-state.js";
 import type { Store } from "../store/store.js";
 
 export interface BridgeOverrides {
@@ -16,6 +18,8 @@ export interface BridgeOverrides {
   serveHttp?: boolean;
   /** Set in a cluster's API process (API_PROCESSES > 1). */
   clusterWorker?: ClusterWorkerLink;
+  /** Re-reads ROUTING_FILE on reload, with the environment (main.ts passes config.ts's loadRoutingFile over process.env). */
+  loadRouting?: () => ParsedRouting;
 }
 
 /** What an API process of a cluster gets from its primary. */
@@ -42,4 +46,6 @@ export interface RunningBridge {
   checkStrategyReady: () => Promise<void>;
   /** Graceful: stop accepting, finish requests, drain the worker, close the store. */
   shutdown(): Promise<void>;
+  /** With ROUTING_FILE: re-reads and applies it (SIGHUP); the previous routing stays when it is refused. */
+  reloadRouting?: (trigger: string) => Promise<ReloadResult>;
 }

@@ -11,6 +11,7 @@ import type { AttemptEvent } from "../outbox/process-delivery.js";
 import type { Store } from "../store/store.js";
 import { assembleRouting } from "./assemble-routing.js";
 import { DestinationSet, routedHubSender, type HubFactory } from "./destination-set.js";
+import { routingHubFactory } from "./hub-factory.js";
 import { routedHubInstallations } from "./routed-installations.js";
 import type { ParsedRouting } from "./routing-file.js";
 import type { RoutingState } from "./routing-state.js";
@@ -51,20 +52,10 @@ export interface BridgeRouting {
   close(): Promise<void>;
 }
 
-/** A hub of the routing file with an SDK client of its own (and so its own SAS token cache). */
-export function sdkHubFactory(c: Pick<Config, "NH_TIMEOUT_MS">, now: () => Date): HubFactory {
-  return async (_name, d) => {
-    const { createHubClient } = await import("../delivery/hubs/hub-client.js");
-    const { createHubSender } = await import("../delivery/hubs/hub-sender.js");
-    const client = createHubClient({ connectionString: d.connectionString, hubName: d.hubName, allowInsecureHttp: isHttpEndpoint(d.connectionString) });
-    return { sender: createHubSender(client, { timeoutMs: c.NH_TIMEOUT_MS, now }), close: async () => undefined };
-  };
-}
-
 /** Everything ROUTING_FILE adds to a bridge process, built from config. */
 export async function buildBridgeRouting(o: BridgeRoutingOptions): Promise<BridgeRouting> {
   const c = o.config;
-  const destinations = o.outboxElsewhere ? undefined : new DestinationSet(o.hubFactory ?? sdkHubFactory(c, o.now), o.now);
+  const destinations = o.outboxElsewhere ? undefined : new DestinationSet(o.hubFactory ?? routingHubFactory(c, o.now, c.NH_SEND_THREADS), o.now);
   const sender: HubSender = destinations
     ? routedHubSender(destinations)
     : { send: () => Promise.reject(new Error("sends run on the outbox thread")), checkReady: () => Promise.resolve() };

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { fromWireError } from "../../delivery/hubs/threads/protocol.js";
 import { DeliveryError } from "../../errors.js";
 import { startModuleThread } from "../../threads/module-thread.js";
+import type { RoutingTable } from "../../routing/types.js";
 import type { AttemptEvent } from "../worker.js";
 import type { FromOutboxThread, OutboxThreadData } from "./protocol.js";
 
@@ -14,7 +15,9 @@ export interface OutboxThread {
   /** How many times the thread was started again after dying. */
   readonly restarts: number;
   /** Notification Hubs readiness, checked by the thread's NH client; fails while the thread is down. */
-  checkReady(): Promise<void>;
+  checkReady(destination?: string): Promise<void>;
+  /** Hands a reloaded routing table (ROUTING_FILE) to the thread; resolves once its hubs are built. */
+  applyRouting(table: RoutingTable): Promise<void>;
 }
 
 const RESTART_DELAY_MS = 1000;
@@ -55,6 +58,12 @@ export async function startOutboxThread(data: OutboxThreadData, o: { logger: Log
         }
         else if (m.type === "failed") { clearTimeout(timer); reject(new Error(`outbox thread failed to start: ${m.message}`)); void w.terminate(); }
         else if (m.type === "stopped") stopped?.();
+        else if (m.type === "routing") {
+          const waiter = readyWaiters.get(m.id);
+          readyWaiters.delete(m.id);
+          if (m.error) waiter?.reject(new Error(m.error));
+          else waiter?.resolve();
+        }
         else if (m.type === "ready") {
           const waiter = readyWaiters.get(m.id);
           readyWaiters.delete(m.id);
@@ -94,12 +103,22 @@ export async function startOutboxThread(data: OutboxThreadData, o: { logger: Log
     async crash() {
       await current.terminate();
     },
-    checkReady() {
+    checkReady(destination?: string) {
       if (!alive) return Promise.reject(new DeliveryError("outbox thread is not running (restarting)", { retryable: true }));
       const id = nextReadyId++;
       return new Promise<void>((resolve, reject) => {
         readyWaiters.set(id, { resolve, reject });
-        current.postMessage({ type: "ready", id });
+        current.postMessage({ type: "ready", id, ...(destination ? { destination } : {}) });
+      });
+    },
+    applyRouting(table) {
+      if (!alive) return Promise.reject(new Error("outbox thread is not running (restarting); reload again once it is"));
+      const id = nextReadyId++;
+      return new Promise<void>((resolve, reject) => {
+        readyWaiters.set(id, { resolve, reject });
+        current.postMessage({ type: "routing", id, table });
+      }).then(() => {
+        data = { ...data, config: { ...data.config, routing: table } }; // a restarted thread starts with it
       });
     },
     async stop() {

@@ -10,6 +10,8 @@ import { openStore } from "../../store/open-store.js";
 import { createStoreHealth } from "../../store/logged-store-health.js";
 import { watchStore } from "../../store/store-health.js";
 import { createOutbox, outboxSettingsOf } from "../create-outbox.js";
+import { routingHubFactory } from "../../routing/hub-factory.js";
+import { createThreadRouting } from "../../routing/thread-routing.js";
 import type { AttemptEvent } from "../worker.js";
 import type { FromOutboxThread, OutboxThreadData, ToOutboxThread } from "./protocol.js";
 
@@ -49,13 +51,19 @@ try {
   const opened = await openStore(c.DATABASE_URL, { outboxOnly: true });
   const health = createStoreHealth(opened, logger, "outbox paused");
   const store = watchStore(opened, health);
-  const destination = await createHubDestination(configuredHubDestination(c, { connectionString, now }));
-  const sender = traceSender(destination.sender, tracing?.tracer);
+  // With ROUTING_FILE this thread holds a hub per destination, kept in step with the main thread's reloads.
+  const routing = c.routing ? await createThreadRouting(c.routing, routingHubFactory(c, now), now) : undefined;
+  const destination = routing ? undefined : await createHubDestination(configuredHubDestination(c, { connectionString, now }));
+  const sender = traceSender(routing?.sender ?? destination!.sender, tracing?.tracer);
   const worker = createOutbox({ store, sender, now, settings: outboxSettingsOf(c), health, tracer: tracing?.tracer, logger, onAttempt: report });
   port.on("message", (m: ToOutboxThread) => {
+    if (m.type === "routing") {
+      routing?.apply(m.table).then(() => post({ type: "routing", id: m.id }), (e: unknown) => post({ type: "routing", id: m.id, error: e instanceof Error ? e.message : String(e) }));
+      return;
+    }
     if (m.type === "ready") {
       // The main thread's /readyz asks here: this thread holds the NH client.
-      sender.checkReady().then(
+      (routing ? routing.checkReady(m.destination) : sender.checkReady()).then(
         () => post({ type: "ready", id: m.id }),
         (e: unknown) => post({ type: "ready", id: m.id, error: toWireError(toDeliveryError(e, now())) }),
       );
@@ -63,7 +71,7 @@ try {
     }
     void (async () => {
       // Each step runs even if one fails: unfinished claims are retaken after their lease.
-      for (const step of [() => worker.stop(), () => store.close(), async () => tracing?.shutdown()]) {
+      for (const step of [() => worker.stop(), () => store.close(), async () => routing?.close(), async () => tracing?.shutdown()]) {
         try {
           await step();
         } catch (e) {
