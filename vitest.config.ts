@@ -5,6 +5,8 @@ export default defineConfig({
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
     // Compiles src/ once for the tests that start the bridge as a process.
     globalSetup: ["test/support/bridge-build.ts"],
+    // better-sqlite3 12 on Node.js 24: no connection or statement a test makes is garbage-collected.
+    setupFiles: ["test/support/keep-sqlite-handles.ts"],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: "forks",

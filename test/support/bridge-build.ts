@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -20,6 +20,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
  * a third of the CPU of loading the sources through tsx's loader, and the process tests start dozens.
  */
 export default async function setup(project: TestProject): Promise<() => void> {
+  removeBuildsOfEndedRuns();
   const outdir = join(ROOT, ".tmp", `bridge-build-${process.pid}`);
   const files = readdirSync(join(ROOT, "src"), { recursive: true, withFileTypes: true })
     .filter((f) => f.isFile())
@@ -36,4 +37,22 @@ export default async function setup(project: TestProject): Promise<() => void> {
   }
   project.provide("bridgeBuildDir", outdir);
   return () => rmSync(outdir, { recursive: true, force: true });
+}
+
+/** A run that was killed never removed its build: remove those whose process is gone. */
+function removeBuildsOfEndedRuns(): void {
+  if (!existsSync(join(ROOT, ".tmp"))) return;
+  for (const name of readdirSync(join(ROOT, ".tmp"))) {
+    const pid = Number(/^bridge-build-(\d+)$/.exec(name)?.[1]);
+    if (pid && !isRunning(pid)) rmSync(join(ROOT, ".tmp", name), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

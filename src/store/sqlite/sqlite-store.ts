@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { prepareCached } from "./statement-cache.js";
+import { keepConnection, prepareCached } from "./statement-cache.js";
 import { matchesAckToken } from "../ack-token.js";
 import { loadMigrations, type Migration } from "../migrations.js";
 import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../records.js";
@@ -35,12 +35,13 @@ export class SqliteStore implements Store {
   readonly feed: FeedStore;
 
   constructor(filename: string, o: { walCheckpoints?: boolean } = {}) {
-    this.db = new Database(filename);
-    this.db.pragma("journal_mode = WAL");
-    this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("foreign_keys = ON");
-    if (o.walCheckpoints === false) this.db.pragma("wal_autocheckpoint = 0");
-    this.db.pragma("busy_timeout = 5000"); // another process holding the write lock: wait, don't fail
+    this.db = keepConnection(new Database(filename));
+    // exec, not pragma(): pragma() prepares a statement that would become garbage (statement-cache.ts).
+    this.db.exec("PRAGMA journal_mode = WAL");
+    this.db.exec("PRAGMA synchronous = NORMAL");
+    this.db.exec("PRAGMA foreign_keys = ON");
+    if (o.walCheckpoints === false) this.db.exec("PRAGMA wal_autocheckpoint = 0");
+    this.db.exec("PRAGMA busy_timeout = 5000"); // another process holding the write lock: wait, don't fail
     this.writes = new GroupCommit(this.db);
     this.subscriptions = new SqliteSubscriptions(this.db, this.writes);
     this.feed = new SqliteFeed(this.db, this.writes);
@@ -67,7 +68,7 @@ export class SqliteStore implements Store {
     // After a full disk the WAL holds many versions of the same pages: moving them into the
     // database and truncating it gives most of that space back (it fails harmlessly while full).
     try {
-      this.db.pragma("wal_checkpoint(TRUNCATE)");
+      this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     } catch {
       // still full, or another connection is reading: the write below decides
     }
