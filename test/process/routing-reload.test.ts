@@ -56,6 +56,15 @@ describe("reloading ROUTING_FILE on SIGHUP (process)", () => {
     await emulator?.close();
   });
 
+  it("lists each destination in /readyz and shows the routing in force", async () => {
+    const ready = await fetch(`${bridge.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: Record<string, string> }).checks).toMatchObject({ "destination:hub-a": "ok", "destination:hub-b": "ok" });
+    const view = (await (await fetch(`${bridge.url}/bridge/routing`)).json()) as { file: string; routes: Array<{ destination: string }> };
+    expect(view.file).toBe(file);
+    expect(view.routes).toEqual([expect.objectContaining({ name: "orders", destination: "hub-a" })]);
+  });
+
   it("routes new notifications by the reloaded file while one accepted before still goes to its hub", async () => {
     // The early notification's first attempt is throttled, so it is still waiting when the file changes.
     emulator.emulator.setFaults("hub-a", { throttle: { retryAfterSeconds: 2, count: 1 } });
