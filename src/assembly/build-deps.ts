@@ -1,17 +1,12 @@
 import type { Logger } from "pino";
 import type { Config } from "../config.js";
-import type { HubDestination } from "../delivery/hubs/hub-destination.js";
-import type { HubSender } from "../delivery/hubs/hub-sender.js";
 import { createNotificationHubsStrategy } from "../delivery/hubs/hubs-strategy.js";
 import type { DeliveryStrategy } from "../delivery/strategy.js";
 import type { RunningEmulator } from "../emulator/server.js";
 import { createHealthRouter, type HealthRouter, type ReadinessCheck } from "../observability/health.js";
 import { loadTracing } from "../observability/load-tracing.js";
 import { createLogger } from "../observability/logger.js";
-import { createMetrics, recordDeliveryAttempt, type BridgeMetrics } from "../observability/metrics.js";
-import type { Tracing } from "../observability/tracing.js";
-import type { BridgeRouting } from "../routing/bridge-routing.js";
-import type { OutboxThread } from "../outbox/thread/outbox-thread-host.js";
+import { createMetrics, recordDeliveryAttempt } from "../observability/metrics.js";
 import type { AttemptEvent } from "../outbox/worker.js";
 import { openStore } from "../store/open-store.js";
 import { createStoreHealth } from "../store/logged-store-health.js";
@@ -21,34 +16,10 @@ import { namingSetting } from "../startup-failure.js";
 import { buildGraphStrategy } from "./graph-strategy.js";
 import { buildLoopSending } from "./loop-sender.js";
 import { buildRoutedDeps } from "./routed-deps.js";
+import type { BridgeDeps } from "./bridge-deps.js";
 import type { BridgeOverrides } from "./types.js";
 
-/** Every part of a bridge, built from config; nothing is started except the embedded emulator and the outbox thread. */
-export interface BridgeDeps {
-  config: Config;
-  now: () => Date;
-  logger: Logger;
-  tracing?: Tracing;
-  /** The embedded emulator (no NOTIFICATIONHUBS_CONNECTION_STRING). */
-  emulator?: RunningEmulator;
-  /** Notification Hubs as configured, or the embedded emulator's. */
-  connectionString?: string;
-  /** The store as this loop uses it: every failure it sees feeds storeHealth (watchStore). */
-  store?: Store;
-  /** What this loop knows of its store: a store that cannot write takes readiness down and pauses claims. */
-  storeHealth?: StoreHealth;
-  /** The sender of this loop (hubs strategy): see buildLoopSending. */
-  sender?: HubSender;
-  /** The destination that sends on this loop, when one does. */
-  destination?: HubDestination;
-  outboxThread?: OutboxThread;
-  strategy: DeliveryStrategy;
-  metrics: BridgeMetrics;
-  onAttempt: (e: AttemptEvent) => void;
-  health: HealthRouter;
-  /** ROUTING_FILE: the routing in force, its reload, its hubs and installations. */
-  routing?: BridgeRouting;
-}
+export type { BridgeDeps } from "./bridge-deps.js";
 
 /** The one place a bridge is built: store, senders, strategy, metrics, health. */
 export async function buildDeps(c: Config, o: BridgeOverrides = {}): Promise<BridgeDeps> {

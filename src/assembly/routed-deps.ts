@@ -9,7 +9,7 @@ import { redactRouting } from "../routing/redact-routing.js";
 import type { RoutingTable } from "../routing/types.js";
 import type { StoreHealth } from "../store/store-health.js";
 import type { Store } from "../store/store.js";
-import type { BridgeDeps } from "./build-deps.js";
+import type { BridgeDeps } from "./bridge-deps.js";
 import { buildGraphStrategy } from "./graph-strategy.js";
 import type { BridgeOverrides } from "./types.js";
 

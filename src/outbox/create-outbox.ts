@@ -7,7 +7,7 @@ import type { HubSender } from "../delivery/hubs/hub-sender.js";
 import { createSendDelivery } from "../delivery/hubs/send-delivery.js";
 import { traceDelivery } from "../observability/traced-delivery.js";
 import type { StoreHealth } from "../store/store-health.js";
-import type { Store } from "../store/store.js";
+import type { OutboxQueue } from "../store/store.js";
 import { createRetention, type Retention } from "./retention.js";
 import { createOutboxWorker, type AttemptEvent, type OutboxWorker } from "./worker.js";
 
@@ -35,7 +35,7 @@ export function outboxSettingsOf(c: Config): OutboxSettings {
 }
 
 export interface OutboxOptions {
-  store: Store;
+  store: OutboxQueue;
   /** Where deliveries go (a destination's sender). */
   sender: HubSender;
   now: () => Date;

@@ -1,6 +1,6 @@
 import { DeliveryError, DeliveryNotNeeded } from "../errors.js";
 import type { Platform } from "../legacy/types.js";
-import type { DeliveryRecord, DeliveryRole, SendReceipt, Store } from "../store/store.js";
+import type { DeliveryRecord, DeliveryRole, OutboxQueue, SendReceipt } from "../store/store.js";
 import { nextAttemptDelay } from "./backoff.js";
 
 export type SendDelivery = (d: DeliveryRecord) => Promise<SendReceipt>;
@@ -34,7 +34,7 @@ export interface RetryPolicy {
 }
 
 export interface ProcessContext {
-  store: Store;
+  store: OutboxQueue;
   send: SendDelivery;
   now: () => Date;
   owner: string;

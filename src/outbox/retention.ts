@@ -1,7 +1,7 @@
-import type { Store } from "../store/store.js";
+import type { OutboxQueue } from "../store/store.js";
 
 export interface RetentionOptions {
-  store: Store;
+  store: Pick<OutboxQueue, "purgeFinished">;
   now: () => Date;
   /** Notifications older than this with nothing left to send are deleted. */
   retentionMs: number;

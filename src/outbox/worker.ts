@@ -1,12 +1,12 @@
 import type { StoreHealth } from "../store/store-health.js";
-import type { Store } from "../store/store.js";
+import type { OutboxQueue } from "../store/store.js";
 import { sendFitsLease } from "./lease.js";
 import { OutcomeNotRecorded, processDelivery, type AttemptEvent, type ProcessContext, type SendDelivery } from "./process-delivery.js";
 
 export type { AttemptEvent, SendDelivery } from "./process-delivery.js";
 
 export interface OutboxWorkerOptions {
-  store: Store;
+  store: OutboxQueue;
   send: SendDelivery;
   now: () => Date;
   /** Unique per process (e.g. hostname:pid:random); leases are held in this name. */

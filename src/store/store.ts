@@ -119,12 +119,9 @@ export interface OutboxStats {
 
 export type AckResult = "ok" | "not-found" | "bad-token";
 
-export interface Store {
+/** The database connection itself: schema, health and closing. */
+export interface StoreConnection {
   readonly backend: "sqlite" | "postgres";
-  /** Subscription ids and device installations of the client-facing API (same database, same migrations). */
-  readonly subscriptions: SubscriptionStore;
-  /** The users' feeds: items written by accepts with `feed`, their read and action state (same database). */
-  readonly feed: FeedStore;
   migrate(): Promise<void>;
   /** Throws when the database is unreachable. */
   ping(): Promise<void>;
@@ -134,8 +131,18 @@ export interface Store {
    */
   probeWrite(): Promise<void>;
   migrationsApplied(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** What accepting a notification writes: the notification with its deliveries, and acknowledgements. */
+export interface AcceptingStore {
   /** One transaction: idempotency check, then insert notification + deliveries (or replace). */
   acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome>;
+  acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult>;
+}
+
+/** The outbox's queue: claims, outcomes, what a send consults, the gauges and retention. */
+export interface OutboxQueue {
   claimDueDeliveries(o: { owner: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]>;
   markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean>;
   markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean>;
@@ -147,16 +154,6 @@ export interface Store {
   ): Promise<boolean>;
   /** Graceful shutdown: give claims that were never attempted back (attempt count restored). */
   releaseClaims(owner: string, now: Date): Promise<number>;
-  getNotification(id: string): Promise<{ notification: NotificationRecord; deliveries: DeliveryRecord[] } | undefined>;
-  /** Ordered by id; `after` is the last id of the previous page. */
-  listDeliveries(o: { state?: DeliveryState; limit: number; after?: string }): Promise<DeliveryRecord[]>;
-  getDelivery(id: string): Promise<DeliveryRecord | undefined>;
-  /**
-   * dead-lettered/expired → pending now, attempts reset, while its notification has not expired;
-   * any other state, an expired notification or an unknown id → undefined.
-   */
-  replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined>;
-  acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult>;
   /** all=true when an acknowledgement without an installation id came. */
   listAcknowledgedInstallations(notificationId: string): Promise<{ all: boolean; installationIds: string[] }>;
   outboxStats(now: Date): Promise<OutboxStats>;
@@ -166,7 +163,30 @@ export interface Store {
    * first. Resolves with how many notifications went.
    */
   purgeFinished(o: { before: Date; limit: number }): Promise<number>;
-  close(): Promise<void>;
+}
+
+/** What the status and operator endpoints read (and replay). */
+export interface OperatorViews {
+  getNotification(id: string): Promise<{ notification: NotificationRecord; deliveries: DeliveryRecord[] } | undefined>;
+  /** Ordered by id; `after` is the last id of the previous page. */
+  listDeliveries(o: { state?: DeliveryState; limit: number; after?: string }): Promise<DeliveryRecord[]>;
+  getDelivery(id: string): Promise<DeliveryRecord | undefined>;
+  /**
+   * dead-lettered/expired → pending now, attempts reset, while its notification has not expired;
+   * any other state, an expired notification or an unknown id → undefined.
+   */
+  replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined>;
+}
+
+/**
+ * The whole store, as the backends implement it: the roles above, plus the client API's and the
+ * feed's stores. Callers take the narrowest role they use.
+ */
+export interface Store extends StoreConnection, AcceptingStore, OutboxQueue, OperatorViews {
+  /** Subscription ids and device installations of the client-facing API (same database, same migrations). */
+  readonly subscriptions: SubscriptionStore;
+  /** The users' feeds: items written by accepts with `feed`, their read and action state (same database). */
+  readonly feed: FeedStore;
 }
 
 /** Same idempotency key (same X-UNS-ID, within 24 h) but different content: the API answers 409/422. */

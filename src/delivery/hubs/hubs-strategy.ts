@@ -4,7 +4,7 @@ import { errors } from "../../errors.js";
 import { createdAnswer, storedCreatedAnswer, type CreatedAnswer, type StoredAnswer } from "../../legacy/response.js";
 import { unwrapEnvelope } from "../../legacy/request-schema.js";
 import type { AcceptedNotification, LegacyNotification } from "../../legacy/types.js";
-import type { Store } from "../../store/store.js";
+import type { AcceptingStore } from "../../store/store.js";
 import type { NativeSend } from "../native-send.js";
 import type { PreviewingStrategy, SendTarget, SubmitAnswer, SubmitContext } from "../strategy.js";
 import type { HubSender } from "./hub-sender.js";
@@ -20,7 +20,7 @@ export interface HubsStrategyOptions {
   iosFallbackMode: "immediate" | "deferred";
   now: () => Date;
   /** outbox: store then answer 201, the worker sends. direct: answer 201 only after NH accepted every send. */
-  mode: { kind: "outbox"; store: Store } | { kind: "direct" };
+  mode: { kind: "outbox"; store: AcceptingStore } | { kind: "direct" };
   newId?: () => string;
   /** Write each accepted notification's feed item with it (FEED=on; outbox mode only). */
   feed?: boolean;

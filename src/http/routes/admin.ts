@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { Router, type Request, type RequestHandler, type Response } from "express";
 import { errors, type AppError } from "../../errors.js";
-import type { DeliveryRecord, DeliveryState, Store } from "../../store/store.js";
+import type { DeliveryRecord, DeliveryState, OperatorViews } from "../../store/store.js";
 import { methodNotAllowed } from "./notifications.js";
 import { deliveryView } from "./status.js";
 
@@ -27,7 +27,7 @@ function replayRefusal(d: DeliveryRecord | undefined, now: Date): AppError {
 }
 
 /** GET /bridge/deliveries?state=dead-lettered and POST /bridge/deliveries/{id}/replay. */
-export function createAdminRouter(o: { store: Store; now: () => Date; guard: RequestHandler }): Router {
+export function createAdminRouter(o: { store: OperatorViews; now: () => Date; guard: RequestHandler }): Router {
   const r = Router();
   r.route("/bridge/deliveries")
     .get(o.guard, async (req: Request, res: Response) => {
