@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mapApns } from "./apns.js";
 import { hashHex } from "./collapse-key.js";
 import { PayloadTooLargeError } from "./size-limit.js";
-import { aContext, aNotification, aRawNotification, parseBody } from "./test-builders.js";
+import { aContext, aNotification, aRawNotification, parseBody } from "../../../../test/support/mapping-builders.js";
 
 const fallback = { delaySeconds: 120, visual: { title: "New order", body: "Open the app" } };
 const withFallback = (o = {}) => aRawNotification({ platforms: ["ios"], fallback, priority: "High", ...o });

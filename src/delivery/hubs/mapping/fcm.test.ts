@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { mapFcm } from "./fcm.js";
 import { PayloadTooLargeError } from "./size-limit.js";
-import { aContext, aNotification, aRawNotification, parseBody } from "./test-builders.js";
+import { aContext, aNotification, aRawNotification, parseBody } from "../../../../test/support/mapping-builders.js";
 
 type Message = { notification?: unknown; data: Record<string, string>; android: Record<string, unknown>; token?: string };
 const messageOf = (n = aNotification(), ctx = aContext()) => {

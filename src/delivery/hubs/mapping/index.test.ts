@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mapToNativeSends, PayloadTooLargeError } from "./index.js";
-import { aContext, aNotification, aRawNotification } from "./test-builders.js";
+import { aContext, aNotification, aRawNotification } from "../../../../test/support/mapping-builders.js";
 
 describe("mapToNativeSends", () => {
   it("makes one send per targeted platform, in platform order, all to the context's tag expression", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildMetadata, flattenMetadata } from "./metadata.js";
-import { aNotification } from "./test-builders.js";
+import { aNotification } from "../../../../test/support/mapping-builders.js";
 
 describe("client metadata", () => {
   it("carries every known field in a fixed order", () => {

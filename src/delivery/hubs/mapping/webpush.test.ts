@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { hashHex } from "./collapse-key.js";
 import { PayloadTooLargeError } from "./size-limit.js";
-import { aContext, aNotification, aRawNotification, parseBody } from "./test-builders.js";
+import { aContext, aNotification, aRawNotification, parseBody } from "../../../../test/support/mapping-builders.js";
 import { mapWebPush } from "./webpush.js";
 
 describe("mapWebPush", () => {

@@ -2,7 +2,7 @@ import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { hashHex } from "./collapse-key.js";
 import { PayloadTooLargeError } from "./size-limit.js";
-import { aContext, aNotification, aRawNotification } from "./test-builders.js";
+import { aContext, aNotification, aRawNotification } from "../../../../test/support/mapping-builders.js";
 import { mapWns } from "./wns.js";
 
 const parser = new XMLParser({ ignoreAttributes: false, processEntities: true, htmlEntities: true });

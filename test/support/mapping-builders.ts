@@ -1,6 +1,6 @@
-import type { AcceptedNotification } from "../../../legacy/types.js";
-import type { NativeSend } from "../../native-send.js";
-import type { MappingContext } from "./context.js";
+import type { AcceptedNotification } from "../../src/legacy/types.js";
+import type { NativeSend } from "../../src/delivery/native-send.js";
+import type { MappingContext } from "../../src/delivery/hubs/mapping/context.js";
 
 export const FIXED_NOW = new Date("2030-01-01T00:00:00.000Z");
 const DAY_MS = 86_400_000;
