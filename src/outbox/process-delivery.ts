@@ -78,7 +78,7 @@ export async function processDelivery(d: DeliveryRecord, ctx: ProcessContext): P
 
   if (d.expiresAt.getTime() <= started.getTime()) {
     const error = "The notification expired before it could be delivered.";
-    return recordOutcome({ ...event, outcome: "expired", error, latencyMs: 0 }, () => store.markFinal(d.id, owner, { state: "expired", error }, started));
+    return recordOutcome({ ...event, outcome: "expired", error, latencyMs: 0 }, () => store.markFinal({ id: d.id, owner, state: "expired", error, now: started }));
   }
   let receipt: SendReceipt;
   try {
@@ -89,7 +89,7 @@ export async function processDelivery(d: DeliveryRecord, ctx: ProcessContext): P
   const at = now();
   return recordOutcome(
     { ...event, outcome: "sent", trackingId: receipt.trackingId, latencyMs: latency() },
-    () => store.markSent(d.id, owner, receipt, at),
+    () => store.markSent({ id: d.id, owner, receipt, now: at }),
   );
 }
 
@@ -100,7 +100,7 @@ function recordFailure(d: DeliveryRecord, e: unknown, event: BaseEvent, ctx: Pro
   const { store, owner } = ctx;
   const at = ctx.now();
   if (e instanceof DeliveryNotNeeded) {
-    return recordOutcome({ ...event, outcome: "cancelled", error: e.message }, () => store.markFinal(d.id, owner, { state: "cancelled", error: e.message }, at));
+    return recordOutcome({ ...event, outcome: "cancelled", error: e.message }, () => store.markFinal({ id: d.id, owner, state: "cancelled", error: e.message, now: at }));
   }
   const f = classifyFailure(e);
   if (f.retryable && d.attempts < ctx.policy.maxAttempts) {
@@ -111,12 +111,12 @@ function recordFailure(d: DeliveryRecord, e: unknown, event: BaseEvent, ctx: Pro
     const nextAttemptAt = new Date(at.getTime() + delay);
     return recordOutcome(
       { ...event, outcome: "retry", status: f.status, timedOut: f.timedOut, error: f.error, nextAttemptAt },
-      () => store.markRetry(d.id, owner, { error: f.error, status: f.status, nextAttemptAt }, at),
+      () => store.markRetry({ id: d.id, owner, error: f.error, status: f.status, nextAttemptAt, now: at }),
     );
   }
   const error = f.retryable ? `Gave up after ${d.attempts} attempts: ${f.error}` : f.error;
   return recordOutcome(
     { ...event, outcome: "dead-lettered", status: f.status, timedOut: f.timedOut, error },
-    () => store.markFinal(d.id, owner, { state: "dead-lettered", error, status: f.status }, at),
+    () => store.markFinal({ id: d.id, owner, state: "dead-lettered", error, status: f.status, now: at }),
   );
 }

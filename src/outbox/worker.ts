@@ -91,7 +91,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     const written = unrecorded.length ? await writeUnrecorded() : 0;
     if (unrecorded.length) return { ready: false, written };
     if (unstartedClaims) {
-      await o.store.releaseClaims(o.owner, o.now()); // nothing of ours is in flight or unrecorded now
+      await o.store.releaseClaims({ owner: o.owner, now: o.now() }); // nothing of ours is in flight or unrecorded now
       unstartedClaims = false;
     }
     return { ready: true, written };
@@ -168,7 +168,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
       // Giving claims back would also free the rows whose outcomes are still unwritten: they would
       // be sent again at once. Left leased, they are retaken only after the lease.
       if (unrecorded.length) throw new Error(`${unrecorded.length} delivery outcomes could not be recorded before stopping; those deliveries are retaken after their lease (at-least-once)`);
-      await o.store.releaseClaims(o.owner, o.now());
+      await o.store.releaseClaims({ owner: o.owner, now: o.now() });
     },
   };
 }

@@ -119,6 +119,13 @@ export interface OutboxStats {
 
 export type AckResult = "ok" | "not-found" | "bad-token";
 
+/** Which claim an outcome is for: delivery `id`, claimed by `owner`, recorded at `now`. */
+export interface ClaimRef {
+  id: string;
+  owner: string;
+  now: Date;
+}
+
 /** The database connection itself: schema, health and closing. */
 export interface StoreConnection {
   readonly backend: "sqlite" | "postgres";
@@ -137,23 +144,19 @@ export interface StoreConnection {
 /** What accepting a notification writes: the notification with its deliveries, and acknowledgements. */
 export interface AcceptingStore {
   /** One transaction: idempotency check, then insert notification + deliveries (or replace). */
-  acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome>;
-  acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult>;
+  acceptNotification(o: AcceptInput & { now: Date }): Promise<AcceptOutcome>;
+  acknowledge(o: { notificationId: string; ackToken: string; installationId?: string; now: Date }): Promise<AckResult>;
 }
 
 /** The outbox's queue: claims, outcomes, what a send consults, the gauges and retention. */
 export interface OutboxQueue {
   claimDueDeliveries(o: { owner: string; now: Date; limit: number; leaseMs: number }): Promise<DeliveryRecord[]>;
-  markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean>;
-  markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean>;
-  markFinal(
-    id: string,
-    owner: string,
-    o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number },
-    now: Date,
-  ): Promise<boolean>;
+  /** The outcomes: each applies only while `owner` still holds the claim on delivery `id`. */
+  markSent(o: ClaimRef & { receipt: SendReceipt }): Promise<boolean>;
+  markRetry(o: ClaimRef & { error: string; status?: number; nextAttemptAt: Date }): Promise<boolean>;
+  markFinal(o: ClaimRef & { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }): Promise<boolean>;
   /** Graceful shutdown: give claims that were never attempted back (attempt count restored). */
-  releaseClaims(owner: string, now: Date): Promise<number>;
+  releaseClaims(o: { owner: string; now: Date }): Promise<number>;
   /** all=true when an acknowledgement without an installation id came. */
   listAcknowledgedInstallations(notificationId: string): Promise<{ all: boolean; installationIds: string[] }>;
   outboxStats(now: Date): Promise<OutboxStats>;
@@ -175,7 +178,7 @@ export interface OperatorViews {
    * dead-lettered/expired → pending now, attempts reset, while its notification has not expired;
    * any other state, an expired notification or an unknown id → undefined.
    */
-  replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined>;
+  replayDelivery(o: { id: string; now: Date }): Promise<DeliveryRecord | undefined>;
 }
 
 /**

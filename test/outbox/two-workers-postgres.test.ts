@@ -36,7 +36,7 @@ describe.skipIf(!reachable)("two outbox worker processes on one PostgreSQL datab
     await runAdminSql(`CREATE TABLE ${schema}.sent_log (delivery_id TEXT NOT NULL, owner TEXT NOT NULL)`);
     for (let n = 0; n < 60; n++) {
       const deliveries = Array.from({ length: 5 }, () => aDeliveryInput({ dueAt: T0 }));
-      await store.acceptNotification(anAcceptInput({ deliveries, notification: { expiresAt: new Date("2999-01-01") } }), T0);
+      await store.acceptNotification({ ...anAcceptInput({ deliveries, notification: { expiresAt: new Date("2999-01-01") } }), now: T0 });
     }
     const workers = [startWorker("worker-a"), startWorker("worker-b")];
     await Promise.all(workers.map((w) => w.ready));

@@ -19,7 +19,7 @@ function deferred<T = void>() {
 
 async function load(n: number): Promise<string[]> {
   const deliveries = Array.from({ length: n }, () => aDeliveryInput());
-  await store.acceptNotification(anAcceptInput({ deliveries }), T0);
+  await store.acceptNotification({ ...anAcceptInput({ deliveries }), now: T0 });
   return deliveries.map((d) => d.id);
 }
 

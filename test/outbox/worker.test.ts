@@ -23,7 +23,7 @@ afterEach(() => store.close());
 
 async function load(n = 1, notification: { expiresAt?: Date } = {}): Promise<string[]> {
   const deliveries = Array.from({ length: n }, () => aDeliveryInput());
-  await store.acceptNotification(anAcceptInput({ deliveries, notification }), T0);
+  await store.acceptNotification({ ...anAcceptInput({ deliveries, notification }), now: T0 });
   return deliveries.map((d) => d.id);
 }
 
@@ -134,14 +134,14 @@ describe("outbox worker", () => {
     expect(await w.runOnce()).toBe(1);
     expect(sent).toEqual([id]);
     expect(events).toMatchObject([{ outcome: "sent", attempt: 2 }]);
-    expect(await store.markSent(id, "worker-a", {}, clock())).toBe(false);
+    expect(await store.markSent({ id, owner: "worker-a", receipt: {}, now: clock() })).toBe(false);
   });
 
   it("reports a lost claim when the delivery was superseded mid-send", async () => {
-    await store.acceptNotification(anAcceptInput({ notification: { appNotificationId: "a" } }), T0);
+    await store.acceptNotification({ ...anAcceptInput({ notification: { appNotificationId: "a" } }), now: T0 });
     const w = worker({
       send: async () => {
-        await store.acceptNotification(anAcceptInput({ notification: { appNotificationId: "a" }, contentHash: "new" }), clock());
+        await store.acceptNotification({ ...anAcceptInput({ notification: { appNotificationId: "a" }, contentHash: "new" }), now: clock() });
         return {};
       },
     });

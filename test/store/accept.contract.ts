@@ -14,7 +14,7 @@ export function describeAcceptContract(ref: StoreRef): void {
         idempotencyKey: "key-1",
         deliveries: [aDeliveryInput({ dueAt: at(5) }), aDeliveryInput({ send: aNativeSend({ platform: "windows", format: "windows", purpose: "windows-raw" }) })],
       });
-      const result = await ref.store.acceptNotification(input, T0);
+      const result = await ref.store.acceptNotification({ ...input, now: T0 });
       expect(result.outcome).toBe("created");
       expect(result.notification).toMatchObject({
         id: input.notification.id, unsId: "uns-alice", appNotificationId: "app-1", idempotencyKey: "key-1",
@@ -37,9 +37,9 @@ export function describeAcceptContract(ref: StoreRef): void {
 
     it("answers a repeated idempotency key with the same content as a duplicate of the original", async () => {
       const first = anAcceptInput({ idempotencyKey: "k", response: { original: true } });
-      await ref.store.acceptNotification(first, T0);
+      await ref.store.acceptNotification({ ...first, now: T0 });
       const again = anAcceptInput({ idempotencyKey: "k", response: { original: false } });
-      const result = await ref.store.acceptNotification(again, at(HOUR));
+      const result = await ref.store.acceptNotification({ ...again, now: at(HOUR) });
       expect(result.outcome).toBe("duplicate");
       expect(result.notification.id).toBe(first.notification.id);
       expect(result.notification.response).toEqual({ original: true });
@@ -50,49 +50,49 @@ export function describeAcceptContract(ref: StoreRef): void {
       // Quotes, backslashes, SQL and non-ASCII: PostgreSQL's look-up travels as literals in the BEGIN round trip.
       for (const odd of ["it's", "back\\slash\\", "'); DROP TABLE notifications; --", "ünï €😀", "E'x'"]) {
         const first = anAcceptInput({ notification: { unsId: `u ${odd}`, appNotificationId: odd }, idempotencyKey: odd });
-        expect((await ref.store.acceptNotification(first, T0)).outcome).toBe("created");
+        expect((await ref.store.acceptNotification({ ...first, now: T0 })).outcome).toBe("created");
         const again = anAcceptInput({ notification: { unsId: `u ${odd}`, appNotificationId: odd }, idempotencyKey: odd });
-        const repeat = await ref.store.acceptNotification(again, at(1000));
+        const repeat = await ref.store.acceptNotification({ ...again, now: at(1000) });
         expect(repeat).toMatchObject({ outcome: "duplicate", notification: { id: first.notification.id } });
         const replacing = anAcceptInput({ notification: { unsId: `u ${odd}`, appNotificationId: odd }, contentHash: "hash-2" });
-        expect((await ref.store.acceptNotification(replacing, at(2000))).outcome).toBe("replaced");
+        expect((await ref.store.acceptNotification({ ...replacing, now: at(2000) })).outcome).toBe("replaced");
       }
     });
 
     it("rejects a repeated idempotency key with different content", async () => {
       const first = anAcceptInput({ idempotencyKey: "k" });
-      await ref.store.acceptNotification(first, T0);
+      await ref.store.acceptNotification({ ...first, now: T0 });
       const other = anAcceptInput({ idempotencyKey: "k", contentHash: "hash-2" });
-      const error = await ref.store.acceptNotification(other, at(1000)).catch((e: unknown) => e);
+      const error = await ref.store.acceptNotification({ ...other, now: at(1000) }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(IdempotencyConflictError);
       expect(error).toMatchObject({ idempotencyKey: "k", existingNotificationId: first.notification.id });
       expect(await ref.store.getNotification(other.notification.id)).toBeUndefined();
     });
 
     it("forgets an idempotency key after 24 hours, and scopes it per X-UNS-ID", async () => {
-      await ref.store.acceptNotification(anAcceptInput({ idempotencyKey: "k" }), T0);
-      const otherUser = await ref.store.acceptNotification(anAcceptInput({ idempotencyKey: "k", notification: { unsId: "uns-bob" } }), at(1));
+      await ref.store.acceptNotification({ ...anAcceptInput({ idempotencyKey: "k" }), now: T0 });
+      const otherUser = await ref.store.acceptNotification({ ...anAcceptInput({ idempotencyKey: "k", notification: { unsId: "uns-bob" } }), now: at(1) });
       expect(otherUser.outcome).toBe("created");
-      const later = await ref.store.acceptNotification(anAcceptInput({ idempotencyKey: "k", contentHash: "other" }), at(24 * HOUR + 1));
+      const later = await ref.store.acceptNotification({ ...anAcceptInput({ idempotencyKey: "k", contentHash: "other" }), now: at(24 * HOUR + 1) });
       expect(later.outcome).toBe("created");
     });
 
     it("treats the same appNotificationId with the same content as a duplicate while the first is live", async () => {
       const first = anAcceptInput({ notification: { appNotificationId: "a" } });
-      await ref.store.acceptNotification(first, T0);
+      await ref.store.acceptNotification({ ...first, now: T0 });
       const again = anAcceptInput({ notification: { appNotificationId: "a" } });
-      const result = await ref.store.acceptNotification(again, at(1000));
+      const result = await ref.store.acceptNotification({ ...again, now: at(1000) });
       expect(result).toMatchObject({ outcome: "duplicate", notification: { id: first.notification.id } });
       expect(await ref.store.getNotification(again.notification.id)).toBeUndefined();
     });
 
     it("replaces a live notification with new content: old one marked, its unsent deliveries superseded", async () => {
       const first = anAcceptInput({ notification: { appNotificationId: "a" }, deliveries: [aDeliveryInput(), aDeliveryInput()] });
-      await ref.store.acceptNotification(first, T0);
+      await ref.store.acceptNotification({ ...first, now: T0 });
       const [sentOne] = await ref.store.claimDueDeliveries({ owner: "w", now: T0, limit: 1, leaseMs: 1000 });
-      await ref.store.markSent(sentOne.id, "w", {}, at(1));
+      await ref.store.markSent({ id: sentOne.id, owner: "w", receipt: {}, now: at(1) });
       const second = anAcceptInput({ notification: { appNotificationId: "a" }, contentHash: "hash-2" });
-      const result = await ref.store.acceptNotification(second, at(2));
+      const result = await ref.store.acceptNotification({ ...second, now: at(2) });
       expect(result).toMatchObject({ outcome: "replaced", notification: { id: second.notification.id, state: "live" } });
       const old = await ref.store.getNotification(first.notification.id);
       expect(old?.notification).toMatchObject({ state: "replaced", replacedBy: second.notification.id });
@@ -103,9 +103,9 @@ export function describeAcceptContract(ref: StoreRef): void {
 
     it("creates afresh when the notification with that appNotificationId has expired", async () => {
       const first = anAcceptInput({ notification: { appNotificationId: "a", expiresAt: at(HOUR) } });
-      await ref.store.acceptNotification(first, T0);
+      await ref.store.acceptNotification({ ...first, now: T0 });
       const again = anAcceptInput({ notification: { appNotificationId: "a" } });
-      const result = await ref.store.acceptNotification(again, at(HOUR));
+      const result = await ref.store.acceptNotification({ ...again, now: at(HOUR) });
       expect(result.outcome).toBe("created");
       expect((await ref.store.getNotification(first.notification.id))?.notification.state).toBe("replaced");
     });
@@ -113,7 +113,7 @@ export function describeAcceptContract(ref: StoreRef): void {
     it("keeps only one notification when identical requests race", async () => {
       const inputs = Array.from({ length: 6 }, () => anAcceptInput({ notification: { appNotificationId: "race" } }));
       await warmUp();
-      const results = await Promise.all(inputs.map((i) => ref.store.acceptNotification(i, T0)));
+      const results = await Promise.all(inputs.map((i) => ref.store.acceptNotification({ ...i, now: T0 })));
       expect(results.filter((r) => r.outcome === "created")).toHaveLength(1);
       expect(new Set(results.map((r) => r.notification.id)).size).toBe(1);
       expect(await ref.store.listDeliveries({ limit: 100 })).toHaveLength(1);
@@ -122,7 +122,7 @@ export function describeAcceptContract(ref: StoreRef): void {
     it("keeps only one notification when requests with the same idempotency key race", async () => {
       const inputs = Array.from({ length: 6 }, () => anAcceptInput({ idempotencyKey: "race-key" }));
       await warmUp();
-      const results = await Promise.all(inputs.map((i) => ref.store.acceptNotification(i, T0)));
+      const results = await Promise.all(inputs.map((i) => ref.store.acceptNotification({ ...i, now: T0 })));
       expect(results.map((r) => r.outcome).sort()).toEqual(["created", "duplicate", "duplicate", "duplicate", "duplicate", "duplicate"]);
       expect(await ref.store.listDeliveries({ limit: 100 })).toHaveLength(1);
     });
@@ -133,7 +133,7 @@ export function describeAcceptContract(ref: StoreRef): void {
   describe("acceptNotification, many submitted together", () => {
     it("a later accept sees the earlier ones: duplicate, replace, conflict and fresh ones side by side", async () => {
       const existing = anAcceptInput({ notification: { appNotificationId: "old", unsId: "uns-carol" } });
-      await ref.store.acceptNotification(existing, T0);
+      await ref.store.acceptNotification({ ...existing, now: T0 });
       const a1 = anAcceptInput({ notification: { appNotificationId: "a" } });
       const a1Again = anAcceptInput({ notification: { appNotificationId: "a" } });
       const a2 = anAcceptInput({ notification: { appNotificationId: "a" }, contentHash: "hash-2", deliveries: [aDeliveryInput(), aDeliveryInput()] });
@@ -143,7 +143,7 @@ export function describeAcceptContract(ref: StoreRef): void {
       const replacesOld = anAcceptInput({ notification: { appNotificationId: "old", unsId: "uns-carol" }, contentHash: "hash-9" });
       const fresh = anAcceptInput({ notification: { unsId: "uns-dave" } });
       const all = [a1, a1Again, a2, k1, k1Again, kConflict, replacesOld, fresh];
-      const settled = await Promise.allSettled(all.map((i) => ref.store.acceptNotification(i, at(5))));
+      const settled = await Promise.allSettled(all.map((i) => ref.store.acceptNotification({ ...i, now: at(5) })));
 
       const outcome = (i: number) => (settled[i].status === "fulfilled" ? settled[i].value : undefined);
       expect(outcome(0)).toMatchObject({ outcome: "created", notification: { id: a1.notification.id } });
@@ -171,7 +171,7 @@ export function describeAcceptContract(ref: StoreRef): void {
     it("an accept the database refuses fails alone; the others of its group are stored", async () => {
       const good = [anAcceptInput(), anAcceptInput({ notification: { unsId: "uns-bob" } })];
       const bad = anAcceptInput({ deliveries: [aDeliveryInput({ purpose: "bogus" as never })] }); // violates the purpose CHECK
-      const settled = await Promise.allSettled([good[0], bad, good[1]].map((i) => ref.store.acceptNotification(i, T0)));
+      const settled = await Promise.allSettled([good[0], bad, good[1]].map((i) => ref.store.acceptNotification({ ...i, now: T0 })));
       expect(settled.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
       for (const g of good) expect((await ref.store.getNotification(g.notification.id))?.deliveries).toHaveLength(1);
       expect(await ref.store.getNotification(bad.notification.id)).toBeUndefined();
@@ -179,7 +179,7 @@ export function describeAcceptContract(ref: StoreRef): void {
 
     it("stores every one of a large group, each with its deliveries", async () => {
       const inputs = Array.from({ length: 300 }, (_, i) => anAcceptInput({ notification: { unsId: `uns-${i % 40}`, appNotificationId: `n-${i}` }, deliveries: [aDeliveryInput(), aDeliveryInput(), aDeliveryInput()] }));
-      const results = await Promise.all(inputs.map((i) => ref.store.acceptNotification(i, T0)));
+      const results = await Promise.all(inputs.map((i) => ref.store.acceptNotification({ ...i, now: T0 })));
       expect(results.every((r) => r.outcome === "created")).toBe(true);
       expect(await ref.store.outboxStats(at(1))).toMatchObject({ pending: 900, due: 900 });
     });

@@ -16,7 +16,7 @@ const aSync = (changed: FeedItemRecord[]) => [
 export function describeFeedContract(ref: StoreRef): void {
   const accept = async (o: Parameters<typeof anAcceptInput>[0], when: Date) => {
     const input = aFeedAccept(o);
-    await ref.store.acceptNotification(input, when);
+    await ref.store.acceptNotification({ ...input, now: when });
     return input.notification.id;
   };
   const list = (o: Partial<Parameters<typeof ref.store.feed.listFeed>[0]> = {}) => ref.store.feed.listFeed({ ...ALICE, now: at(1), limit: 50, ...o });
@@ -25,7 +25,7 @@ export function describeFeedContract(ref: StoreRef): void {
   describe("feed", () => {
     it("makes every accept with feed an unread item of its user and host, and writes none without", async () => {
       const id = await accept({ notification: { appNotificationId: "a1", groupName: "g", targetHostName: "Contoso.Example." } }, T0);
-      await ref.store.acceptNotification(anAcceptInput(), T0); // FEED=off: no item
+      await ref.store.acceptNotification({ ...anAcceptInput(), now: T0 }); // FEED=off: no item
       const items = await list();
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({
@@ -162,7 +162,7 @@ export function describeFeedContract(ref: StoreRef): void {
 
     it("retention keeps a notification while its item is listed, then deletes the item with it", async () => {
       const id = await accept({ notification: { expiresAt: at(2 * HOUR) } }, T0);
-      for (const d of await ref.store.claimDueDeliveries({ owner: "w", now: T0, limit: 10, leaseMs: 60_000 })) await ref.store.markSent(d.id, "w", {}, at(1));
+      for (const d of await ref.store.claimDueDeliveries({ owner: "w", now: T0, limit: 10, leaseMs: 60_000 })) await ref.store.markSent({ id: d.id, owner: "w", receipt: {}, now: at(1) });
       expect(await ref.store.purgeFinished({ before: at(HOUR), limit: 10 })).toBe(0);
       expect(await ref.store.purgeFinished({ before: at(2 * HOUR + 1), limit: 10 })).toBe(1);
       expect(await list({ now: at(2) })).toEqual([]);
@@ -171,7 +171,7 @@ export function describeFeedContract(ref: StoreRef): void {
 
     it("writes the items of many accepts taken together, each once", async () => {
       const inputs = Array.from({ length: 30 }, (_, i) => aFeedAccept({ notification: { appNotificationId: `n${i % 20}` }, contentHash: `h${i}` }));
-      await Promise.all(inputs.map((i) => ref.store.acceptNotification(i, T0)));
+      await Promise.all(inputs.map((i) => ref.store.acceptNotification({ ...i, now: T0 })));
       const items = await list({ limit: 100 });
       expect(items).toHaveLength(20); // ten were replaced by a later accept of the same appNotificationId
       expect(new Set(items.map((x) => x.notification.appNotificationId)).size).toBe(20);

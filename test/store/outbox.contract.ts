@@ -5,7 +5,7 @@ import type { StoreRef } from "./store.contract.js";
 export function describeOutboxContract(ref: StoreRef): void {
   const load = async (dueOffsets: number[]): Promise<string[]> => {
     const deliveries = dueOffsets.map((ms) => aDeliveryInput({ dueAt: at(ms) }));
-    await ref.store.acceptNotification(anAcceptInput({ deliveries }), T0);
+    await ref.store.acceptNotification({ ...anAcceptInput({ deliveries }), now: T0 });
     return deliveries.map((d) => d.id);
   };
   const claim = (owner: string, nowMs: number, limit = 10, leaseMs = 30_000) =>
@@ -28,15 +28,15 @@ export function describeOutboxContract(ref: StoreRef): void {
       expect(await claim("w2", 999)).toEqual([]);
       const [taken] = await claim("w2", 1000);
       expect(taken).toMatchObject({ id, leaseOwner: "w2", attempts: 2 });
-      expect(await ref.store.markSent(id, "crashed", {}, at(1001))).toBe(false);
-      expect(await ref.store.markSent(id, "w2", { trackingId: "t" }, at(1002))).toBe(true);
+      expect(await ref.store.markSent({ id, owner: "crashed", receipt: {}, now: at(1001) })).toBe(false);
+      expect(await ref.store.markSent({ id, owner: "w2", receipt: { trackingId: "t" }, now: at(1002) })).toBe(true);
     });
 
     it("gives claims back on release, restoring the attempt count", async () => {
       const [id] = await load([0]);
       await claim("w1", 0);
-      expect(await ref.store.releaseClaims("w1", at(5))).toBe(1);
-      expect(await ref.store.releaseClaims("w1", at(6))).toBe(0);
+      expect(await ref.store.releaseClaims({ owner: "w1", now: at(5) })).toBe(1);
+      expect(await ref.store.releaseClaims({ owner: "w1", now: at(6) })).toBe(0);
       const [again] = await claim("w2", 10);
       expect(again).toMatchObject({ id, leaseOwner: "w2", attempts: 1 });
     });
@@ -47,9 +47,9 @@ export function describeOutboxContract(ref: StoreRef): void {
       const [id] = await load([0]);
       await claim("w1", 0);
       const receipt = { hubNotificationId: "hub-1", trackingId: "track-1", correlationId: "corr-1" };
-      expect(await ref.store.markSent(id, "w2", receipt, at(10))).toBe(false);
-      expect(await ref.store.markSent(id, "w1", receipt, at(10))).toBe(true);
-      expect(await ref.store.markSent(id, "w1", receipt, at(11))).toBe(false);
+      expect(await ref.store.markSent({ id, owner: "w2", receipt, now: at(10) })).toBe(false);
+      expect(await ref.store.markSent({ id, owner: "w1", receipt, now: at(10) })).toBe(true);
+      expect(await ref.store.markSent({ id, owner: "w1", receipt, now: at(11) })).toBe(false);
       const [d] = (await ref.store.listDeliveries({ limit: 10 }));
       expect(d).toMatchObject({ state: "sent", sentAt: at(10), updatedAt: at(10), ...receipt, attempts: 1 });
       expect(d.leaseOwner).toBeUndefined();
@@ -61,10 +61,10 @@ export function describeOutboxContract(ref: StoreRef): void {
       const [a, b, c, d] = await load([0, 0, 0, 0]);
       await claim("w1", 0);
       const results = await Promise.all([
-        ref.store.markSent(a, "w1", { trackingId: "ta" }, at(10)),
-        ref.store.markSent(b, "someone-else", { trackingId: "tb" }, at(10)), // not the claim holder
-        ref.store.markRetry(c, "w1", { error: "429", status: 429, nextAttemptAt: at(5000) }, at(10)),
-        ref.store.markFinal(d, "w1", { state: "dead-lettered", error: "400 bad payload", status: 400 }, at(10)),
+        ref.store.markSent({ id: a, owner: "w1", receipt: { trackingId: "ta" }, now: at(10) }),
+        ref.store.markSent({ id: b, owner: "someone-else", receipt: { trackingId: "tb" }, now: at(10) }), // not the claim holder
+        ref.store.markRetry({ id: c, owner: "w1", error: "429", status: 429, nextAttemptAt: at(5000), now: at(10) }),
+        ref.store.markFinal({ id: d, owner: "w1", state: "dead-lettered", error: "400 bad payload", status: 400, now: at(10) }),
       ]);
       expect(results).toEqual([true, false, true, true]);
       const byId = new Map((await ref.store.listDeliveries({ limit: 10 })).map((x) => [x.id, x]));
@@ -77,7 +77,7 @@ export function describeOutboxContract(ref: StoreRef): void {
     it("markRetry schedules the next attempt and records the failure", async () => {
       const [id] = await load([0]);
       await claim("w1", 0);
-      expect(await ref.store.markRetry(id, "w1", { error: "throttled", status: 429, nextAttemptAt: at(7000) }, at(10))).toBe(true);
+      expect(await ref.store.markRetry({ id, owner: "w1", error: "throttled", status: 429, nextAttemptAt: at(7000), now: at(10) })).toBe(true);
       const [d] = await ref.store.listDeliveries({ state: "retrying", limit: 10 });
       expect(d).toMatchObject({ id, lastError: "throttled", lastStatus: 429, nextAttemptAt: at(7000), attempts: 1 });
       expect(await claim("w1", 6999)).toEqual([]);
@@ -87,8 +87,8 @@ export function describeOutboxContract(ref: StoreRef): void {
     it.each(["dead-lettered", "expired", "cancelled"] as const)("markFinal %s ends the delivery", async (state) => {
       const [id] = await load([0]);
       await claim("w1", 0);
-      expect(await ref.store.markFinal(id, "other", { state, error: "x" }, at(5))).toBe(false);
-      expect(await ref.store.markFinal(id, "w1", { state, error: "bad request", status: 400 }, at(5))).toBe(true);
+      expect(await ref.store.markFinal({ id, owner: "other", state, error: "x", now: at(5) })).toBe(false);
+      expect(await ref.store.markFinal({ id, owner: "w1", state, error: "bad request", status: 400, now: at(5) })).toBe(true);
       expect(await ref.store.listDeliveries({ state, limit: 10 })).toMatchObject([{ id, lastError: "bad request", lastStatus: 400 }]);
       expect(await claim("w1", 100_000)).toEqual([]);
     });
@@ -107,23 +107,23 @@ export function describeOutboxContract(ref: StoreRef): void {
     it("replays a dead-lettered or expired delivery as pending now with attempts reset, and nothing else", async () => {
       const [dead, expired, sent, pending] = await load([0, 0, 0, 0]);
       await claim("w", 0);
-      await ref.store.markFinal(dead, "w", { state: "dead-lettered", error: "400" }, at(1));
-      await ref.store.markFinal(expired, "w", { state: "expired", error: "late" }, at(1));
-      await ref.store.markSent(sent, "w", {}, at(1));
-      await ref.store.releaseClaims("w", at(1));
-      expect(await ref.store.replayDelivery(dead, at(50))).toMatchObject({ id: dead, state: "pending", attempts: 0, nextAttemptAt: at(50) });
-      expect(await ref.store.replayDelivery(expired, at(50))).toMatchObject({ state: "pending", attempts: 0 });
-      expect(await ref.store.replayDelivery(sent, at(50))).toBeUndefined();
-      expect(await ref.store.replayDelivery(pending, at(50))).toBeUndefined();
-      expect(await ref.store.replayDelivery("unknown", at(50))).toBeUndefined();
+      await ref.store.markFinal({ id: dead, owner: "w", state: "dead-lettered", error: "400", now: at(1) });
+      await ref.store.markFinal({ id: expired, owner: "w", state: "expired", error: "late", now: at(1) });
+      await ref.store.markSent({ id: sent, owner: "w", receipt: {}, now: at(1) });
+      await ref.store.releaseClaims({ owner: "w", now: at(1) });
+      expect(await ref.store.replayDelivery({ id: dead, now: at(50) })).toMatchObject({ id: dead, state: "pending", attempts: 0, nextAttemptAt: at(50) });
+      expect(await ref.store.replayDelivery({ id: expired, now: at(50) })).toMatchObject({ state: "pending", attempts: 0 });
+      expect(await ref.store.replayDelivery({ id: sent, now: at(50) })).toBeUndefined();
+      expect(await ref.store.replayDelivery({ id: pending, now: at(50) })).toBeUndefined();
+      expect(await ref.store.replayDelivery({ id: "unknown", now: at(50) })).toBeUndefined();
       expect((await claim("w", 50)).map((d) => d.id).sort()).toEqual([dead, expired, pending].sort());
     });
 
     it("refuses to replay a dead letter once its notification has expired, and reads one delivery by id", async () => {
       const [dead] = await load([0]);
       await claim("w", 0);
-      await ref.store.markFinal(dead, "w", { state: "dead-lettered", error: "401" }, at(1));
-      expect(await ref.store.replayDelivery(dead, at(24 * 60 * 60 * 1000))).toBeUndefined(); // the fixture expires at 24 h
+      await ref.store.markFinal({ id: dead, owner: "w", state: "dead-lettered", error: "401", now: at(1) });
+      expect(await ref.store.replayDelivery({ id: dead, now: at(24 * 60 * 60 * 1000) })).toBeUndefined(); // the fixture expires at 24 h
       expect(await ref.store.getDelivery(dead)).toMatchObject({ id: dead, state: "dead-lettered", expiresAt: at(24 * 60 * 60 * 1000) });
       expect(await ref.store.getDelivery("unknown")).toBeUndefined();
       expect(await claim("w", 24 * 60 * 60 * 1000)).toEqual([]);
@@ -134,7 +134,7 @@ export function describeOutboxContract(ref: StoreRef): void {
       const [leased, dead] = await load([0, 0]);
       await load([100, 200, 60_000]);
       await ref.store.claimDueDeliveries({ owner: "w", now: T0, limit: 2, leaseMs: 30_000 });
-      await ref.store.markFinal(dead, "w", { state: "dead-lettered", error: "x" }, T0);
+      await ref.store.markFinal({ id: dead, owner: "w", state: "dead-lettered", error: "x", now: T0 });
       expect(leased).toBeDefined();
       expect(await ref.store.outboxStats(at(1000))).toEqual({ due: 2, pending: 4, oldestDueAgeMs: 900, deadLettered: 1 });
     });

@@ -7,15 +7,15 @@ export function describeRetentionContract(ref: StoreRef): void {
     it("deletes old notifications with nothing left to send, with their deliveries and acknowledgements, and nothing else", async () => {
       const oldSent = anAcceptInput({ ackToken: "tok", deliveries: [aDeliveryInput(), aDeliveryInput()] });
       const oldPending = anAcceptInput({ notification: { unsId: "uns-bob" } });
-      await ref.store.acceptNotification(oldSent, T0);
-      await ref.store.acceptNotification(oldPending, T0);
+      await ref.store.acceptNotification({ ...oldSent, now: T0 });
+      await ref.store.acceptNotification({ ...oldPending, now: T0 });
       const claimed = await ref.store.claimDueDeliveries({ owner: "w", now: T0, limit: 10, leaseMs: 60_000 });
-      for (const d of claimed.filter((x) => x.notificationId === oldSent.notification.id)) await ref.store.markSent(d.id, "w", {}, at(1));
+      for (const d of claimed.filter((x) => x.notificationId === oldSent.notification.id)) await ref.store.markSent({ id: d.id, owner: "w", receipt: {}, now: at(1) });
       const pendingDelivery = claimed.find((x) => x.notificationId === oldPending.notification.id)!;
-      await ref.store.markRetry(pendingDelivery.id, "w", { error: "429", status: 429, nextAttemptAt: at(HOUR) }, at(1));
-      expect(await ref.store.acknowledge({ notificationId: oldSent.notification.id, ackToken: "tok", installationId: "i1" }, at(2))).toBe("ok");
+      await ref.store.markRetry({ id: pendingDelivery.id, owner: "w", error: "429", status: 429, nextAttemptAt: at(HOUR), now: at(1) });
+      expect(await ref.store.acknowledge({ notificationId: oldSent.notification.id, ackToken: "tok", installationId: "i1", now: at(2) })).toBe("ok");
       const recentSent = anAcceptInput({ notification: { unsId: "uns-carol" } });
-      await ref.store.acceptNotification(recentSent, at(10 * HOUR));
+      await ref.store.acceptNotification({ ...recentSent, now: at(10 * HOUR) });
 
       expect(await ref.store.purgeFinished({ before: at(5 * HOUR), limit: 100 })).toBe(1);
       expect(await ref.store.getNotification(oldSent.notification.id)).toBeUndefined();
@@ -28,9 +28,9 @@ export function describeRetentionContract(ref: StoreRef): void {
 
     it("takes the oldest first and at most `limit` at a time", async () => {
       const inputs = [3, 1, 2].map((h) => ({ input: anAcceptInput({ notification: { unsId: `uns-${h}` } }), at: at(h * HOUR) }));
-      for (const i of inputs) await ref.store.acceptNotification(i.input, i.at);
+      for (const i of inputs) await ref.store.acceptNotification({ ...i.input, now: i.at });
       for (const d of await ref.store.claimDueDeliveries({ owner: "w", now: at(4 * HOUR), limit: 10, leaseMs: 60_000 })) {
-        await ref.store.markFinal(d.id, "w", { state: "dead-lettered", error: "400" }, at(4 * HOUR));
+        await ref.store.markFinal({ id: d.id, owner: "w", state: "dead-lettered", error: "400", now: at(4 * HOUR) });
       }
       expect(await ref.store.purgeFinished({ before: at(10 * HOUR), limit: 2 })).toBe(2);
       const left = await ref.store.listDeliveries({ state: "dead-lettered", limit: 10 });

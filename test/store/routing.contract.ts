@@ -11,7 +11,7 @@ export function describeRoutingContract(ref: StoreRef): void {
         routing,
         deliveries: [aDeliveryInput({ destination: "hub-b" }), aDeliveryInput({ destination: "hub-c", role: "shadow" })],
       });
-      const created = await ref.store.acceptNotification(input, T0);
+      const created = await ref.store.acceptNotification({ ...input, now: T0 });
       expect(created.notification.routing).toEqual(routing);
       const found = await ref.store.getNotification(input.notification.id);
       expect(found?.notification.routing).toEqual(routing);
@@ -24,7 +24,7 @@ export function describeRoutingContract(ref: StoreRef): void {
 
     it("reads a notification accepted without routing as the single destination's: no decision, no destination, role main", async () => {
       const input = anAcceptInput();
-      await ref.store.acceptNotification(input, T0);
+      await ref.store.acceptNotification({ ...input, now: T0 });
       const found = await ref.store.getNotification(input.notification.id);
       expect(found?.notification.routing).toBeUndefined();
       expect(found?.deliveries[0].destination).toBeUndefined();
@@ -35,7 +35,7 @@ export function describeRoutingContract(ref: StoreRef): void {
 
     it("stores a dry-run notification with no deliveries at all", async () => {
       const input = anAcceptInput({ routing: { route: "r", destination: "nowhere", type: "dry-run" }, deliveries: [] });
-      expect((await ref.store.acceptNotification(input, T0)).outcome).toBe("created");
+      expect((await ref.store.acceptNotification({ ...input, now: T0 })).outcome).toBe("created");
       const found = await ref.store.getNotification(input.notification.id);
       expect(found?.deliveries).toEqual([]);
       expect(found?.notification.routing?.type).toBe("dry-run");

@@ -21,7 +21,7 @@ describe("SqliteStore on disk", () => {
     const first = await openStore(url);
     expect(first.backend).toBe("sqlite");
     await first.migrate();
-    await first.acceptNotification(input, T0);
+    await first.acceptNotification({ ...input, now: T0 });
     await first.close();
     const second = await openStore(url);
     expect(await second.migrationsApplied()).toBe(true);

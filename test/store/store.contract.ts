@@ -74,24 +74,24 @@ export function describeStoreContract(name: string, makeStore: StoreFactory): vo
     describe("acknowledgements", () => {
       it("accepts the right token, rejects a wrong one and an unknown notification", async () => {
         const input = anAcceptInput({ ackToken: "secret-token" });
-        await ref.store.acceptNotification(input, T0);
+        await ref.store.acceptNotification({ ...input, now: T0 });
         const id = input.notification.id;
-        expect(await ref.store.acknowledge({ notificationId: id, ackToken: "secret-token", installationId: "i1" }, at(1))).toBe("ok");
-        expect(await ref.store.acknowledge({ notificationId: id, ackToken: "secret-tokeN" }, at(2))).toBe("bad-token");
-        expect(await ref.store.acknowledge({ notificationId: "nope", ackToken: "secret-token" }, at(3))).toBe("not-found");
+        expect(await ref.store.acknowledge({ notificationId: id, ackToken: "secret-token", installationId: "i1", now: at(1) })).toBe("ok");
+        expect(await ref.store.acknowledge({ notificationId: id, ackToken: "secret-tokeN", now: at(2) })).toBe("bad-token");
+        expect(await ref.store.acknowledge({ notificationId: "nope", ackToken: "secret-token", now: at(3) })).toBe("not-found");
         expect(await ref.store.listAcknowledgedInstallations(id)).toEqual({ all: false, installationIds: ["i1"] });
       });
 
       it("lists each installation once and reports all=true after an ack without installation id", async () => {
         const input = anAcceptInput({ ackToken: "t" });
-        await ref.store.acceptNotification(input, T0);
+        await ref.store.acceptNotification({ ...input, now: T0 });
         const id = input.notification.id;
         for (const installationId of ["i2", "i1", "i2"]) {
-          await ref.store.acknowledge({ notificationId: id, ackToken: "t", installationId }, at(1));
+          await ref.store.acknowledge({ notificationId: id, ackToken: "t", installationId, now: at(1) });
         }
         expect(await ref.store.listAcknowledgedInstallations(id)).toEqual({ all: false, installationIds: ["i1", "i2"] });
-        await ref.store.acknowledge({ notificationId: id, ackToken: "t" }, at(2));
-        await ref.store.acknowledge({ notificationId: id, ackToken: "t" }, at(3));
+        await ref.store.acknowledge({ notificationId: id, ackToken: "t", now: at(2) });
+        await ref.store.acknowledge({ notificationId: id, ackToken: "t", now: at(3) });
         expect(await ref.store.listAcknowledgedInstallations(id)).toEqual({ all: true, installationIds: ["i1", "i2"] });
       });
 

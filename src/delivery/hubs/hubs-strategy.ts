@@ -105,8 +105,8 @@ export function createNotificationHubsStrategy(o: HubsStrategyOptions): HubsStra
             ...(destination ? { destination, role } : {}),
           })),
           ...(ctx.routing ? { routing: ctx.routing.decision } : {}),
+          now,
         },
-        now,
       );
       // A repeat gets the answer its first request got.
       return answer(outcome.outcome === "duplicate" ? storedCreatedAnswer(outcome.notification.body, outcome.notification.response) : created);

@@ -45,7 +45,7 @@ export function createAdminRouter(o: { store: OperatorViews; now: () => Date; gu
     .post(o.guard, async (req: Request, res: Response) => {
       const id = String(req.params.id);
       const now = o.now();
-      const row = await o.store.replayDelivery(id, now);
+      const row = await o.store.replayDelivery({ id, now });
       if (!row) throw replayRefusal(await o.store.getDelivery(id), now);
       res.status(202).json(deliveryView(row));
     })

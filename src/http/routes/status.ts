@@ -81,7 +81,7 @@ export function createStatusRouter(o: { store: Store; now: () => Date; authentic
     .post(express.json({ limit: 4096, type: () => true }), async (req: Request, res: Response) => {
       const parsed = ackBody.safeParse(req.body);
       if (!parsed.success) throw errors.invalidRequest(`Invalid acknowledgement: ${parsed.error.issues.map((i) => `'${i.path.join(".") || "body"}' ${i.message}`).join("; ")}.`);
-      const result = await o.store.acknowledge({ notificationId: String(req.params.id), ...parsed.data }, o.now());
+      const result = await o.store.acknowledge({ notificationId: String(req.params.id), ...parsed.data, now: o.now() });
       if (result === "not-found") throw errors.notFound(`Notification '${String(req.params.id).slice(0, 64)}'`);
       if (result === "bad-token") throw errors.forbidden("The acknowledgement token does not match this notification.");
       res.status(204).end();

@@ -3,7 +3,7 @@ import { matchesAckToken } from "../ack-token.js";
 import { loadMigrations, type Migration } from "../migrations.js";
 import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../records.js";
 import type {
-  AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
+  AcceptInput, AcceptOutcome, AckResult, ClaimRef, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
 } from "../store.js";
 import { stateCondition } from "../store.js";
 import { PostgresAcceptBatcher } from "./postgres-accept-batcher.js";
@@ -87,7 +87,7 @@ export class PostgresStore implements Store {
     return (await this.loadMigrations()).every((m) => applied.has(m.version));
   }
 
-  async acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome> {
+  async acceptNotification({ now, ...input }: AcceptInput & { now: Date }): Promise<AcceptOutcome> {
     return this.accepts.submit(input, now.getTime());
   }
 
@@ -107,26 +107,24 @@ export class PostgresStore implements Store {
     return rows.map(toDeliveryRecord);
   }
 
-  async markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean> {
-    return this.finish(id, owner, now, outcomeColumns.sent(receipt, now));
+  async markSent(o: ClaimRef & { receipt: SendReceipt }): Promise<boolean> {
+    return this.finish(o, outcomeColumns.sent(o.receipt, o.now));
   }
 
-  async markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean> {
-    return this.finish(id, owner, now, outcomeColumns.retry(o));
+  async markRetry(o: ClaimRef & { error: string; status?: number; nextAttemptAt: Date }): Promise<boolean> {
+    return this.finish(o, outcomeColumns.retry(o));
   }
 
-  async markFinal(
-    id: string, owner: string, o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }, now: Date,
-  ): Promise<boolean> {
-    return this.finish(id, owner, now, outcomeColumns.final(o));
+  async markFinal(o: ClaimRef & { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }): Promise<boolean> {
+    return this.finish(o, outcomeColumns.final(o));
   }
 
   /** Applies `set` and drops the lease, only while `owner` still holds the claim (written in groups). */
-  private finish(id: string, owner: string, now: Date, set: Record<string, unknown>): Promise<boolean> {
+  private finish({ id, owner, now }: ClaimRef, set: Record<string, unknown>): Promise<boolean> {
     return this.outcomes.write(id, owner, now.getTime(), set);
   }
 
-  async releaseClaims(owner: string, now: Date): Promise<number> {
+  async releaseClaims({ owner, now }: { owner: string; now: Date }): Promise<number> {
     const result = await this.pool.query(
       `UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = GREATEST(attempts - 1, 0), updated_at = $2
         WHERE lease_owner = $1 AND ${UNFINISHED}`,
@@ -150,7 +148,7 @@ export class PostgresStore implements Store {
     return rows.map(toDeliveryRecord);
   }
 
-  async replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined> {
+  async replayDelivery({ id, now }: { id: string; now: Date }): Promise<DeliveryRecord | undefined> {
     const { rows } = await this.pool.query(
       `WITH replayed AS (
          UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = $2, lease_owner = NULL,
@@ -169,7 +167,7 @@ export class PostgresStore implements Store {
     return rows.length === 1 ? toDeliveryRecord(rows[0]) : undefined;
   }
 
-  async acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult> {
+  async acknowledge(o: { notificationId: string; ackToken: string; installationId?: string; now: Date }): Promise<AckResult> {
     const { rows } = await this.pool.query("SELECT ack_token FROM notifications WHERE id = $1", [o.notificationId]);
     if (rows.length === 0) return "not-found";
     if (!matchesAckToken(String(rows[0].ack_token), o.ackToken)) return "bad-token";
@@ -177,7 +175,7 @@ export class PostgresStore implements Store {
       `INSERT INTO acknowledgements (notification_id, installation_id, acknowledged_at)
        SELECT $1, $2::text, $3 WHERE NOT EXISTS (SELECT 1 FROM acknowledgements
          WHERE notification_id = $1 AND installation_id IS NOT DISTINCT FROM $2::text)`,
-      [o.notificationId, o.installationId ?? null, now.getTime()],
+      [o.notificationId, o.installationId ?? null, o.now.getTime()],
     );
     return "ok";
   }

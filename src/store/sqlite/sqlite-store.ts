@@ -4,7 +4,7 @@ import { matchesAckToken } from "../ack-token.js";
 import { loadMigrations, type Migration } from "../migrations.js";
 import { toDeliveryRecord, toNotificationRecord, outcomeColumns } from "../records.js";
 import type {
-  AcceptInput, AcceptOutcome, AckResult, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
+  AcceptInput, AcceptOutcome, AckResult, ClaimRef, DeliveryRecord, DeliveryState, NotificationRecord, OutboxStats, SendReceipt, Store,
 } from "../store.js";
 import { stateCondition } from "../store.js";
 import { GroupCommit } from "./group-commit.js";
@@ -88,7 +88,7 @@ export class SqliteStore implements Store {
     return migrations.every((m) => applied.has(m.version));
   }
 
-  async acceptNotification(input: AcceptInput, now: Date): Promise<AcceptOutcome> {
+  async acceptNotification({ now, ...input }: AcceptInput & { now: Date }): Promise<AcceptOutcome> {
     return this.writes.submit(() => acceptInSqlite(this.db, input, now.getTime()));
   }
 
@@ -110,22 +110,20 @@ export class SqliteStore implements Store {
     return rows.map(toDeliveryRecord);
   }
 
-  async markSent(id: string, owner: string, receipt: SendReceipt, now: Date): Promise<boolean> {
-    return this.writes.submitStatement(() => this.finish(id, owner, now, outcomeColumns.sent(receipt, now)));
+  async markSent(o: ClaimRef & { receipt: SendReceipt }): Promise<boolean> {
+    return this.writes.submitStatement(() => this.finish(o, outcomeColumns.sent(o.receipt, o.now)));
   }
 
-  async markRetry(id: string, owner: string, o: { error: string; status?: number; nextAttemptAt: Date }, now: Date): Promise<boolean> {
-    return this.writes.submitStatement(() => this.finish(id, owner, now, outcomeColumns.retry(o)));
+  async markRetry(o: ClaimRef & { error: string; status?: number; nextAttemptAt: Date }): Promise<boolean> {
+    return this.writes.submitStatement(() => this.finish(o, outcomeColumns.retry(o)));
   }
 
-  async markFinal(
-    id: string, owner: string, o: { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }, now: Date,
-  ): Promise<boolean> {
-    return this.writes.submitStatement(() => this.finish(id, owner, now, outcomeColumns.final(o)));
+  async markFinal(o: ClaimRef & { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }): Promise<boolean> {
+    return this.writes.submitStatement(() => this.finish(o, outcomeColumns.final(o)));
   }
 
   /** Applies `set` and drops the lease, only while `owner` still holds the claim. */
-  private finish(id: string, owner: string, now: Date, set: Record<string, unknown>): boolean {
+  private finish({ id, owner, now }: ClaimRef, set: Record<string, unknown>): boolean {
     const assignments = Object.keys(set).map((k) => `${k} = @${k}`).join(", ");
     const result = prepareCached(this.db, `UPDATE deliveries SET ${assignments}, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now_ms
         WHERE id = @id AND lease_owner = @owner AND ${UNFINISHED}`)
@@ -135,7 +133,7 @@ export class SqliteStore implements Store {
 
   // Every write goes through the group commit, so none of them puts the loop to sleep while the
   // other connection (the outbox thread, another process) holds the write lock.
-  async releaseClaims(owner: string, now: Date): Promise<number> {
+  async releaseClaims({ owner, now }: { owner: string; now: Date }): Promise<number> {
     return this.writes.submit(() => prepareCached(this.db, `UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL, attempts = MAX(attempts - 1, 0), updated_at = ?
         WHERE lease_owner = ? AND ${UNFINISHED}`)
       .run(now.getTime(), owner).changes);
@@ -155,7 +153,7 @@ export class SqliteStore implements Store {
     return rows.map(toDeliveryRecord);
   }
 
-  async replayDelivery(id: string, now: Date): Promise<DeliveryRecord | undefined> {
+  async replayDelivery({ id, now }: { id: string; now: Date }): Promise<DeliveryRecord | undefined> {
     const changed = await this.writes.submit(() => prepareCached(this.db, `UPDATE deliveries SET state = 'pending', attempts = 0, next_attempt_at = @now, lease_owner = NULL,
         lease_expires_at = NULL, updated_at = @now WHERE id = @id AND state IN ('dead-lettered', 'expired')
           AND (SELECT expires_at FROM notifications n WHERE n.id = deliveries.notification_id) > @now`)
@@ -169,14 +167,14 @@ export class SqliteStore implements Store {
     return row && toDeliveryRecord(row);
   }
 
-  async acknowledge(o: { notificationId: string; ackToken: string; installationId?: string }, now: Date): Promise<AckResult> {
+  async acknowledge(o: { notificationId: string; ackToken: string; installationId?: string; now: Date }): Promise<AckResult> {
     const row = prepareCached(this.db, "SELECT ack_token FROM notifications WHERE id = ?").get(o.notificationId) as Row | undefined;
     if (!row) return "not-found";
     if (!matchesAckToken(String(row.ack_token), o.ackToken)) return "bad-token";
     await this.writes.submit(() => prepareCached(this.db, `INSERT INTO acknowledgements (notification_id, installation_id, acknowledged_at)
         SELECT @id, @inst, @now WHERE NOT EXISTS (SELECT 1 FROM acknowledgements
           WHERE notification_id = @id AND installation_id IS @inst)`)
-      .run({ id: o.notificationId, inst: o.installationId ?? null, now: now.getTime() }));
+      .run({ id: o.notificationId, inst: o.installationId ?? null, now: o.now.getTime() }));
     return "ok";
   }
 
