@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideAccept } from "./accept-rules.js";
+import { decideAccept, existingFromRow, outcomeOf, retiredBy } from "./accept-rules.js";
 import { IdempotencyConflictError } from "./store.js";
 
 const now = 1_000_000;
@@ -40,5 +40,21 @@ describe("decideAccept", () => {
   it("an unmatched idempotency key falls through to rule 2", () => {
     expect(decideAccept({ contentHash: "x", idempotencyKey: "k", live: existing("b"), nowMs: now }))
       .toEqual({ kind: "replace", replaceId: "b" });
+  });
+});
+
+describe("what a create or replace writes", () => {
+  it("a replace retires the row it replaces and reports replaced", () => {
+    const d = { kind: "replace", replaceId: "b" } as const;
+    expect([retiredBy(d), outcomeOf(d)]).toEqual(["b", "replaced"]);
+  });
+
+  it("a create retires the expired row holding the slot, if there is one, and reports created", () => {
+    expect([retiredBy({ kind: "create", retireId: "b" }), outcomeOf({ kind: "create", retireId: "b" })]).toEqual(["b", "created"]);
+    expect([retiredBy({ kind: "create" }), outcomeOf({ kind: "create" })]).toEqual([undefined, "created"]);
+  });
+
+  it("reads a looked-up row's id, content hash and expiry (a BIGINT may come back as a string)", () => {
+    expect(existingFromRow({ id: "a", content_hash: "h", expires_at: "1000", other: 1 })).toEqual({ id: "a", contentHash: "h", expiresAtMs: 1000 });
   });
 });

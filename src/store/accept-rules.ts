@@ -9,6 +9,10 @@ export interface ExistingNotification {
   expiresAtMs: number;
 }
 
+/** A looked-up notifications row (id, content_hash, expires_at) as the rules see it; both backends read the same columns. */
+export const existingFromRow = (r: Record<string, unknown>): ExistingNotification =>
+  ({ id: String(r.id), contentHash: String(r.content_hash), expiresAtMs: Number(r.expires_at) });
+
 export type AcceptDecision =
   | { kind: "duplicate"; notificationId: string }
   | { kind: "create"; retireId?: string }
@@ -37,3 +41,11 @@ export function decideAccept(o: {
   if (o.live.contentHash === o.contentHash) return { kind: "duplicate", notificationId: o.live.id };
   return { kind: "replace", replaceId: o.live.id };
 }
+
+/** The row a create or replace retires (state 'replaced', replaced_by the new id) before inserting, if any. */
+export const retiredBy = (d: Exclude<AcceptDecision, { kind: "duplicate" }>): string | undefined =>
+  d.kind === "replace" ? d.replaceId : d.retireId;
+
+/** The outcome the API reports for a create or replace. */
+export const outcomeOf = (d: Exclude<AcceptDecision, { kind: "duplicate" }>): "created" | "replaced" =>
+  d.kind === "replace" ? "replaced" : "created";

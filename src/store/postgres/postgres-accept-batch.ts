@@ -1,5 +1,5 @@
 import pg from "pg";
-import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
+import { decideAccept, existingFromRow, IDEMPOTENCY_WINDOW_MS, outcomeOf, retiredBy, type ExistingNotification } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
 import { writeFeedInPostgres } from "./postgres-feed-accept.js";
@@ -10,7 +10,6 @@ type Row = Record<string, unknown>;
 export type BatchResult = { ok: true; outcome: AcceptOutcome } | { ok: false; error: unknown };
 
 const slot = (unsId: string, key: string): string => `${unsId}\u0000${key}`;
-const toExisting = (r: Row): ExistingNotification => ({ id: String(r.id), contentHash: String(r.content_hash), expiresAtMs: Number(r.expires_at) });
 
 interface Planned {
   input: AcceptInput;
@@ -56,7 +55,7 @@ export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ inp
       if (earlier) return { ok: true, outcome: { outcome: "duplicate", notification: insertedNotificationRecord(earlier.input, earlier.nowMs) } };
       return { duplicateOfRow: decision.notificationId };
     }
-    const retireId = decision.kind === "replace" ? decision.replaceId : decision.retireId;
+    const retireId = retiredBy(decision);
     if (retireId !== undefined) {
       const earlier = plannedById.get(retireId);
       if (earlier) {
@@ -74,7 +73,7 @@ export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ inp
     const mine: ExistingNotification = { id: n.id, contentHash: input.contentHash, expiresAtMs: n.expiresAt.getTime() };
     if (liveSlot !== undefined) live.set(liveSlot, mine);
     if (keySlot !== undefined) byKey.set(keySlot, mine);
-    return { ok: true, outcome: { outcome: decision.kind === "replace" ? "replaced" : "created", notification: insertedNotificationRecord(input, nowMs) } };
+    return { ok: true, outcome: { outcome: outcomeOf(decision), notification: insertedNotificationRecord(input, nowMs) } };
   });
 
   if (retireInDb.length > 0) await retireAndSupersede(c, retireInDb, supersedeInDb, Math.max(...batch.map((b) => b.nowMs)));
@@ -126,7 +125,7 @@ async function lookUp(c: pg.PoolClient, inputs: AcceptInput[], nowMs: number, lo
   const v = lookUpValues(inputs, nowMs);
   if (!v) return { live, byKey };
   const rows = lookedUp ?? ((await c.query(LOOK_UP({ liveUns: "$1", liveApp: "$2", keyUns: "$3", keyKey: "$4", after: "$5" }), v)).rows as Row[]);
-  for (const r of rows) (r.kind === "live" ? live : byKey).set(slot(String(r.uns_id), String(r.k)), toExisting(r));
+  for (const r of rows) (r.kind === "live" ? live : byKey).set(slot(String(r.uns_id), String(r.k)), existingFromRow(r));
   return { live, byKey };
 }
 

@@ -1,13 +1,12 @@
 import type Database from "better-sqlite3";
 import { prepareCached } from "./statement-cache.js";
-import { decideAccept, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
+import { decideAccept, existingFromRow, IDEMPOTENCY_WINDOW_MS, outcomeOf, retiredBy } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
 import { writeFeedOnAccept } from "./sqlite-feed.js";
 
 type Row = Record<string, unknown>;
-const toExisting = (r: Row | undefined): ExistingNotification | undefined =>
-  r && { id: String(r.id), contentHash: String(r.content_hash), expiresAtMs: Number(r.expires_at) };
+const toExisting = (r: Row | undefined) => r && existingFromRow(r);
 const placeholders = (n: number): string => Array.from({ length: n }, () => "?").join(", ");
 
 const SELECT_BY_KEY = `SELECT id, content_hash, expires_at FROM notifications
@@ -33,7 +32,7 @@ function acceptTransaction(db: Database.Database, input: AcceptInput, nowMs: num
     const row = prepareCached(db, SELECT_BY_ID).get(decision.notificationId) as Row;
     return { outcome: "duplicate", notification: toNotificationRecord(row) };
   }
-  const retireId = decision.kind === "replace" ? decision.replaceId : decision.retireId;
+  const retireId = retiredBy(decision);
   // Retire first: the unique live index allows one live row per (uns_id, app_notification_id).
   if (retireId !== undefined) prepareCached(db, RETIRE).run(n.id, retireId);
   if (decision.kind === "replace") prepareCached(db, SUPERSEDE).run(nowMs, decision.replaceId);
@@ -41,7 +40,7 @@ function acceptTransaction(db: Database.Database, input: AcceptInput, nowMs: num
   const insertDelivery = prepareCached(db, INSERT_DELIVERY);
   for (const d of input.deliveries) insertDelivery.run(...deliveryValues(d, n.id, nowMs));
   writeFeedOnAccept(db, input, retireId, nowMs);
-  return { outcome: decision.kind === "replace" ? "replaced" : "created", notification: insertedNotificationRecord(input, nowMs) };
+  return { outcome: outcomeOf(decision), notification: insertedNotificationRecord(input, nowMs) };
 }
 
 // better-sqlite3 builds a transaction wrapper per call of db.transaction(): build it once per connection.
