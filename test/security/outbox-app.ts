@@ -3,7 +3,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import Database from "../../src/store/sqlite/sqlite-driver.js";
 import { createApp, type AppDeps } from "../../src/app.js";
 import { createHubClient } from "../../src/delivery/hubs/hub-client.js";
 import { createHubSender } from "../../src/delivery/hubs/hub-sender.js";

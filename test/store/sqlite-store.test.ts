@@ -36,7 +36,7 @@ describe("SqliteStore query plans", () => {
     const store = new SqliteStore(file);
     await store.migrate();
     await store.close();
-    const Database = (await import("better-sqlite3")).default;
+    const Database = (await import("../../src/store/sqlite/sqlite-driver.js")).default;
     const db = new Database(file, { readonly: true });
     const plan = (sql: string, ...params: unknown[]) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((r) => r.detail).join(" | ");
     expect(plan("SELECT COUNT(*) FROM deliveries WHERE state = 'dead-lettered'")).toMatch(/USING COVERING INDEX deliveries_dead_lettered/);

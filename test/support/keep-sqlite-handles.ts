@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import Database from "../../src/store/sqlite/sqlite-driver.js";
 
 /**
  * Test files also open SQLite connections and prepare statements of their own. On Node.js 24 a
@@ -7,7 +8,7 @@ import Database from "better-sqlite3";
  * reachable until the worker exits. Set up once per worker (files share it: isolate is off).
  */
 const KEPT = Symbol.for("gnb.test.keptSqliteHandles");
-type Prepare = (this: Database.Database, ...args: unknown[]) => Database.Statement;
+type Prepare = (this: BetterSqlite3.Database, ...args: unknown[]) => BetterSqlite3.Statement;
 const proto = Database.prototype as unknown as { prepare: Prepare } & Record<symbol, unknown[] | undefined>;
 
 if (!proto[KEPT]) {

@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
+import Database from "./sqlite-driver.js";
 import { describe, expect, it } from "vitest";
 import { GroupCommit } from "./group-commit.js";
 

@@ -1,4 +1,5 @@
-import Database from "better-sqlite3";
+import type BetterSqlite3 from "better-sqlite3";
+import Database from "./sqlite-driver.js";
 import { keepConnection, prepareCached } from "./statement-cache.js";
 import { matchesAckToken } from "../ack-token.js";
 import { loadMigrations, type Migration } from "../migrations.js";
@@ -28,7 +29,7 @@ const PROBE_BYTES = 16_384;
  */
 export class SqliteStore implements Store {
   readonly backend = "sqlite" as const;
-  private readonly db: Database.Database;
+  private readonly db: BetterSqlite3.Database;
   private migrations?: Migration[];
   private readonly writes: GroupCommit;
   readonly subscriptions: SubscriptionStore;
