@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import type BetterSqlite3 from "better-sqlite3";
 
 /**
@@ -17,5 +16,8 @@ export function driverPackageFor(nodeVersion: string): DriverPackage {
 
 export const driverPackage: DriverPackage = driverPackageFor(process.versions.node);
 
-const Database = createRequire(import.meta.url)(driverPackage) as typeof BetterSqlite3;
+// Literal specifiers, so that only the chosen package is loaded and the dependency check sees both.
+const Database: typeof BetterSqlite3 = driverPackage === "better-sqlite3-napi"
+  ? (await import("better-sqlite3-napi")).default
+  : (await import("better-sqlite3")).default;
 export default Database;
