@@ -97,9 +97,15 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     return { ready: true, written };
   }
 
-  const mayStart = (claimedAt: number): boolean =>
+  /**
+   * A lane's first send is the first round the configuration guarantees (config.ts refuses a lease
+   * shorter than one send plus LEASE_ALLOWANCE_MS, which also covers the claim's own time); later
+   * sends count from the claim. Counting the first from the claim too would start nothing when the
+   * lease is exactly one round (OUTBOX_LEASE_MS = NH_TIMEOUT_MS + 1000): the outbox would stall.
+   */
+  const mayStart = (claimedAt: number, firstOfLane: boolean): boolean =>
     !stopping && unrecorded.length === 0 && (o.health?.available ?? true) &&
-    (sendTimeoutMs === 0 || sendFitsLease(o.now().getTime() - claimedAt, { leaseMs, sendTimeoutMs }));
+    (sendTimeoutMs === 0 || sendFitsLease(firstOfLane ? 0 : o.now().getTime() - claimedAt, { leaseMs, sendTimeoutMs }));
 
   async function processBatch(): Promise<number> {
     const { ready, written } = await resume();
@@ -109,7 +115,7 @@ export function createOutboxWorker(o: OutboxWorkerOptions): OutboxWorker {
     let next = 0;
     let processed = written;
     const lane = async (): Promise<void> => {
-      while (next < claimed.length && mayStart(claimedAt)) {
+      for (let first = true; next < claimed.length && mayStart(claimedAt, first); first = false) {
         const d = claimed[next++];
         try {
           report(await processDelivery(d, ctx)); // not inside onAttempt?.(…): that would skip the send when unset

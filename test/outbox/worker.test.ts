@@ -249,4 +249,17 @@ describe("outbox worker when the store cannot write", () => {
     expect(sent[2]).toBe(third);
     expect(await deliveryState(third)).toMatchObject({ state: "sent", attempts: 1 });
   });
+
+  it("sends the first round of a lease that covers exactly one round, though the claim itself took time", async () => {
+    await load(2);
+    const claim = store.claimDueDeliveries.bind(store);
+    store.claimDueDeliveries = async (a) => {
+      advanceTo(nowMs - T0.getTime() + 5); // the claim's own query: the first sends start 5 ms into the lease
+      return claim(a);
+    };
+    // OUTBOX_LEASE_MS = NH_TIMEOUT_MS + 1000, the least config.ts accepts, with a batch of one round.
+    const w = worker({ batchSize: 2, concurrency: 2, leaseMs: 2000, sendTimeoutMs: 1000 });
+    expect(await w.runOnce()).toBe(2);
+    expect(sent).toHaveLength(2);
+  });
 });
