@@ -4,7 +4,7 @@ import Database from "../../src/store/sqlite/sqlite-driver.js";
 /**
  * Test files also open SQLite connections and prepare statements of their own. On Node.js 24 a
  * better-sqlite3 12 wrapper that V8 collects can abort the worker (src/store/sqlite/statement-cache.ts
- * says why), so in the test workers every statement, and the connection it belongs to, stays
+ * says why; Node 24 now loads 13, src/store/sqlite/sqlite-driver.ts), so in the test workers every statement, and the connection it belongs to, stays
  * reachable until the worker exits. Set up once per worker (files share it: isolate is off).
  */
 const KEPT = Symbol.for("gnb.test.keptSqliteHandles");
