@@ -71,7 +71,7 @@ async function openAndMigrate(c: Config, o: BridgeOverrides): Promise<Store> {
 async function openWatchedStore(c: Config, o: BridgeOverrides, logger: Logger): Promise<{ store: Store; storeHealth: StoreHealth }> {
   const opened = await namingSetting("DATABASE_URL", c.DATABASE_URL, () => openAndMigrate(c, o));
   const storeHealth = createStoreHealth(opened, logger, "readiness is false and accepts answer 503");
-  return { store: watchStore(opened, storeHealth), storeHealth };
+  return { store: watchStore(opened, storeHealth, { waitWhileDown: ["acceptNotification"] }), storeHealth };
 }
 
 /** /readyz: the store, then the strategy's upstream; with ROUTING_FILE each destination instead (`extra`, which changes on reload). */

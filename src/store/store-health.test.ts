@@ -78,4 +78,27 @@ describe("watchStore", () => {
     await expect(watched.broken()).rejects.toMatchObject({ code: "SQLITE_FULL" });
     expect(t.health.available).toBe(false);
   });
+
+  it("while down, a waitWhileDown method runs only after a probe succeeds; other methods still go through", async () => {
+    const t = setup();
+    let accepts = 0;
+    const store = {
+      async accept() { accepts++; return "accepted"; },
+      async read() { return "row"; },
+    };
+    const watched = watchStore(store, t.health, { waitWhileDown: ["accept"] });
+    expect(await watched.accept()).toBe("accepted");
+    t.health.report(full());
+    t.advance(1000);
+    await expect(watched.accept()).rejects.toBeInstanceOf(StoreUnavailableError); // probe ran and failed
+    await expect(watched.accept()).rejects.toBeInstanceOf(StoreUnavailableError); // rate-limited: fails fast
+    expect(t.probes()).toBe(1);
+    expect(await watched.read()).toBe("row");
+    expect(accepts).toBe(1); // the freed space is left to the probe
+    t.heal();
+    t.advance(1000);
+    expect(await watched.accept()).toBe("accepted");
+    expect(t.health.available).toBe(true);
+    expect(accepts).toBe(2);
+  });
 });

@@ -73,19 +73,25 @@ export class StoreHealth {
 
 /**
  * The same store, with every failed call reported to `health` (so a full disk seen by an accept
- * takes readiness down and pauses the outbox). Calls still go through while the store is down:
- * the first one that succeeds is as good a sign as a probe, and callers get the real error.
+ * takes readiness down and pauses the outbox). Calls still go through while the store is down and
+ * callers get the real error, except the `waitWhileDown` methods: while down, those first wait for
+ * health.check() (a rate-limited probe, failing fast in between). Accepts are such writes: under
+ * load they would otherwise take every byte an operator frees for new WAL frames before the probe
+ * can checkpoint the WAL and write, and the store would stay down although space was freed.
  */
-export function watchStore<T extends object>(store: T, health: StoreHealth): T {
+export function watchStore<T extends object>(store: T, health: StoreHealth, o: { waitWhileDown?: readonly (keyof T & string)[] } = {}): T {
+  const gated = new Set<PropertyKey>(o.waitWhileDown ?? []);
   return new Proxy(store, {
     get(target, key, receiver) {
       const value: unknown = Reflect.get(target, key, receiver);
       if (typeof value !== "function") return value;
-      return (...args: unknown[]) => {
+      const call = (args: unknown[]): unknown => {
         const result: unknown = (value as (...a: unknown[]) => unknown).apply(target, args);
         if (result instanceof Promise) return result.catch((e: unknown) => { health.report(e); throw e; });
         return result;
       };
+      if (!gated.has(key)) return (...args: unknown[]) => call(args);
+      return (...args: unknown[]) => (health.available ? call(args) : health.check().then(() => call(args)));
     },
   });
 }

@@ -11,8 +11,13 @@ import { acceptedTargets, runLoad, type PostResult } from "./legacy-load.js";
 import { waitForOutboxDrained } from "./outbox-view.js";
 
 const run = promisify(execFile);
-const TMPFS_BYTES = 2 * 1024 * 1024;
-const BALLAST_BYTES = 768 * 1024;
+// The disk fills once the bridge has written about 2 MiB (as before). What the operator frees must
+// hold what SQLite needs to get going again: the checkpoint copying the WAL into the database, then
+// a WAL that grows up to its autocheckpoint size (1000 pages, 4 MiB) before it is copied and reused.
+// Freeing less (768 KiB on a 2 MiB disk) let the accepts and outcomes after recovery fill the disk
+// again for good: the outbox stayed paused with nothing left to free.
+const TMPFS_BYTES = 12 * 1024 * 1024;
+const BALLAST_BYTES = 10 * 1024 * 1024;
 
 // Mounting a tmpfs needs root (as in CI); elsewhere it says why it skips.
 const isRoot = process.getuid?.() === 0;
