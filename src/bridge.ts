@@ -16,7 +16,7 @@ export async function startBridge(c: Config, o: BridgeOverrides = {}): Promise<R
   const worker = loopOutbox(deps);
   const running = describe(deps, worker);
   const closeAll = once(() => closeDeps(deps, worker));
-  if (c.BRIDGE_STRATEGY === "hubs" && !o.clusterWorker && !c.routing) void reportHubKeyAtStartup({ checkReady: () => deps.strategy.checkReady(), logger: deps.logger, hub: c.NOTIFICATION_HUB_NAME });
+  if (c.BRIDGE_STRATEGY === "hubs" && !o.clusterWorker && !c.routing) void reportHubKeyAtStartup({ checkReady: () => uncachedHubCheck(deps), logger: deps.logger, hub: c.NOTIFICATION_HUB_NAME });
   if (o.serveHttp === false) {
     worker?.start();
     return { ...running, url: "", shutdown: closeAll };
@@ -59,4 +59,14 @@ function describe(d: BridgeDeps, worker: OutboxWorker | undefined): Omit<Running
 function once(fn: () => Promise<void>): () => Promise<void> {
   let running: Promise<void> | undefined;
   return () => (running ??= fn());
+}
+
+/**
+ * The start-up hub check asks the hub itself, past /readyz's cache: a healthy answer at start-up
+ * must not keep /readyz saying ready for READY_CACHE_MS when the hub starts refusing right after.
+ */
+function uncachedHubCheck(deps: BridgeDeps): Promise<void> {
+  if (deps.destination) return deps.destination.sender.checkReady();
+  if (deps.outboxThread) return deps.outboxThread.checkReady();
+  return deps.strategy.checkReady();
 }
