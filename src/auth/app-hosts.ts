@@ -46,6 +46,17 @@ export function parseAppHostRules(json: string): AppHostRules {
   return rules;
 }
 
+/**
+ * The hosts this caller's application may use: undefined for any host ('*', or no token checks
+ * with AUTH_MODE=none); 403 when the application has no rule at all.
+ */
+export function hostsAllowedFor(caller: Caller, rules: AppHostRules | undefined): string[] | undefined {
+  if (!rules || caller.kind === "anonymous") return undefined;
+  const allowed = Object.hasOwn(rules, caller.appId.toLowerCase()) ? rules[caller.appId.toLowerCase()] : undefined;
+  if (!allowed) throw errors.forbidden(`Application ${caller.appId} is not allowed to send notifications through this service.`);
+  return allowed.includes("*") ? undefined : allowed;
+}
+
 /** Throw 403 unless this caller's application may send notifications for targetHostName. */
 export function authorizeTargetHost(caller: Caller, targetHostName: string, rules: AppHostRules): void {
   if (caller.kind === "anonymous") return;

@@ -66,6 +66,11 @@ export interface SubscriptionStore {
   getSubscription(id: string): Promise<SubscriptionRecord | undefined>;
   /** The user's minted subscription for the host, if any. */
   findUserSubscription(o: UserKey & { targetHostName: string }): Promise<SubscriptionRecord | undefined>;
+  /**
+   * The user's subscriptions (minted and claimed), ordered by id: for the hosts listed in `hosts`
+   * only, or every host without it; `after` is the last id of the previous page.
+   */
+  listUserSubscriptions(o: UserKey & { hosts?: string[]; limit: number; after?: string }): Promise<SubscriptionRecord[]>;
 
   /** Creates or replaces an installation, only while it is the same user's (checked atomically). */
   putInstallation(installation: InstallationRecord): Promise<PutInstallationResult>;

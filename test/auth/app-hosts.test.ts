@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../src/errors.js";
-import { authorizeTargetHost, parseAppHostRules } from "../../src/auth/app-hosts.js";
+import { authorizeTargetHost, hostsAllowedFor, parseAppHostRules } from "../../src/auth/app-hosts.js";
 import type { Caller } from "../../src/auth/types.js";
 
 const APP = "AAAAAAAA-0000-4000-8000-000000000001";
@@ -75,5 +75,22 @@ describe("authorizeTargetHost", () => {
 
   it("always allows the anonymous caller (AUTH_MODE=none)", () => {
     expect(() => authorizeTargetHost({ kind: "anonymous" }, "whatever.example", {})).not.toThrow();
+  });
+});
+
+describe("hostsAllowedFor", () => {
+  it("lists an app's hosts, normalised, whatever the app id's case", () => {
+    expect(hostsAllowedFor(appCaller(APP.toLowerCase()), rules)).toEqual(["notify.contoso.com"]);
+  });
+
+  it("answers undefined (any host) for '*', for no rules and for the anonymous caller", () => {
+    expect(hostsAllowedFor(appCaller(APP), parseAppHostRules(`{"${APP}": ["*", "a.com"]}`))).toBeUndefined();
+    expect(hostsAllowedFor(appCaller(APP), undefined)).toBeUndefined();
+    expect(hostsAllowedFor({ kind: "anonymous" }, rules)).toBeUndefined();
+  });
+
+  it("forbids an app that has no rule, inherited names included", () => {
+    expect(forbiddenBy(() => hostsAllowedFor(appCaller("eeeeeeee-0000-4000-8000-000000000005"), rules)).status).toBe(403);
+    expect(forbiddenBy(() => hostsAllowedFor(appCaller("__proto__"), rules)).status).toBe(403);
   });
 });

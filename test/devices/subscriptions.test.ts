@@ -79,8 +79,65 @@ describe("POST /bridge/me/subscriptions (delegated Entra token, real verifier, r
 
   it("answers 405 to other methods and a Graph 404 to unknown paths under /bridge/me", async () => {
     const token = await b.userToken();
-    expectGraphError(await b.call(token, "GET", "/bridge/me/subscriptions"), 405, "MethodNotAllowed");
+    expectGraphError(await b.call(token, "DELETE", "/bridge/me/subscriptions"), 405, "MethodNotAllowed");
+    expectGraphError(await b.call(token, "PATCH", "/bridge/me/subscriptions/some-id", {}), 405, "MethodNotAllowed");
     expectGraphError(await b.call(token, "GET", "/bridge/me/nothing-here"), 404, "ResourceNotFound");
+  });
+});
+
+describe("GET /bridge/me/subscriptions[/{id}]: the user's own ids, for the hosts the app may use", () => {
+  const carol = "cccccccc-0000-4000-8000-0000000000c9";
+  const dave = "dddddddd-0000-4000-8000-0000000000d9";
+  const get = async (path: string, o?: { oid?: string; appId?: string }) => b.call(await b.userToken(o), "GET", path);
+
+  it("lists minted and claimed ids by id in pages with @odata.nextLink, and reads one", async () => {
+    const minted = (await subscribe({ targetHostName: HOST }, { oid: carol })).json;
+    const other = (await subscribe({ targetHostName: OTHER_HOST }, { oid: carol })).json;
+    const legacy = (await subscribe({ targetHostName: HOST, legacyUnsId: "carol-legacy-uns-id" }, { oid: carol })).json;
+    await subscribe({ targetHostName: HOST }, { oid: dave });
+    const all = await get("/bridge/me/subscriptions", { oid: carol });
+    expect(all.status, all.text).toBe(200);
+    expect(all.headers["content-type"]).toMatch(/^application\/json/);
+    const byId = [minted, other, legacy].sort((x, y) => (x.id < y.id ? -1 : 1));
+    expect(all.json).toEqual({ value: byId });
+
+    const first = await get("/bridge/me/subscriptions?$top=2", { oid: carol });
+    expect(first.json.value).toEqual(byId.slice(0, 2));
+    const next = new URL(first.json["@odata.nextLink"]);
+    expect(next.pathname).toBe("/bridge/me/subscriptions");
+    const second = await get(`${next.pathname}${next.search}`, { oid: carol });
+    expect(second.json).toEqual({ value: byId.slice(2) });
+
+    const forHost = await get(`/bridge/me/subscriptions?targetHostName=${OTHER_HOST.toUpperCase()}`, { oid: carol });
+    expect(forHost.json).toEqual({ value: [other] });
+
+    const one = await get(`/bridge/me/subscriptions/${encodeURIComponent(legacy.id)}`, { oid: carol });
+    expect(one.status).toBe(200);
+    expect(one.json).toEqual(legacy);
+  });
+
+  it("shows another user's id, or one for a host the app may not use, as not there", async () => {
+    const daves = (await subscribe({ targetHostName: HOST }, { oid: dave })).json;
+    expectGraphError(await get(`/bridge/me/subscriptions/${daves.id}`, { oid: carol }), 404, "ResourceNotFound");
+    const carolsOther = (await subscribe({ targetHostName: OTHER_HOST }, { oid: carol })).json;
+    // APP_B may use HOST only: it neither lists nor reads Carol's id for OTHER_HOST.
+    expectGraphError(await get(`/bridge/me/subscriptions/${carolsOther.id}`, { oid: carol, appId: APP_B }), 404, "ResourceNotFound");
+    const listed = await get("/bridge/me/subscriptions", { oid: carol, appId: APP_B });
+    expect(listed.status).toBe(200);
+    expect((listed.json.value as Array<{ targetHostName: string }>).map((s) => s.targetHostName)).not.toContain(OTHER_HOST);
+    expect((listed.json.value as unknown[]).length).toBeGreaterThan(0);
+    expect(expectGraphError(await get(`/bridge/me/subscriptions?targetHostName=${OTHER_HOST}`, { oid: carol, appId: APP_B }), 403, "Forbidden").message).toMatch(/targetHostName/);
+    expectGraphError(await get("/bridge/me/subscriptions/no-such-id", { oid: carol }), 404, "ResourceNotFound");
+  });
+
+  it.each([
+    ["$top=0", /'\$top'/],
+    ["$top=101", /'\$top'/],
+    ["$top=two", /'\$top'/],
+    ["targetHostName=not%20a%20host", /'targetHostName'/],
+    ["$skiptoken=", /'\$skiptoken'/],
+  ])("answers 400 to ?%s", async (query, field) => {
+    expect(expectGraphError(await get(`/bridge/me/subscriptions?${query}`, { oid: carol }), 400, "BadRequest").message).toMatch(field);
   });
 });
 

@@ -51,6 +51,26 @@ export function describeSubscriptionsContract(ref: StoreRef): void {
       expect(await subs().claimLegacySubscription({ ...claim, id: "sub-bob" }, at(4))).toEqual({ conflict: true });
       expect((await subs().getSubscription("legacy-uns-1"))?.userObjectId).toBe("alice");
     });
+
+    it("lists a user's subscriptions, minted and claimed, by id, for the given hosts, in pages", async () => {
+      const other = "other.fabrikam.com";
+      await subscribe(ALICE, "s-2");
+      await subscribe(ALICE, "s-4", other);
+      await subs().claimLegacySubscription({ ...ALICE, id: "s-3-legacy", targetHostName: HOST, primaryId: "s-2" }, at(1));
+      await subscribe(BOB, "s-1");
+      await subscribe({ tenantId: "t2", userObjectId: "alice" }, "s-0");
+      const ids = async (o: { hosts?: string[]; limit?: number; after?: string } = {}) =>
+        (await subs().listUserSubscriptions({ ...ALICE, limit: 10, ...o })).map((s) => s.id);
+      expect(await ids()).toEqual(["s-2", "s-3-legacy", "s-4"]);
+      expect(await ids({ hosts: [HOST] })).toEqual(["s-2", "s-3-legacy"]);
+      expect(await ids({ hosts: [other, "nobody.example"] })).toEqual(["s-4"]);
+      expect(await ids({ hosts: [] })).toEqual([]);
+      expect(await ids({ limit: 2 })).toEqual(["s-2", "s-3-legacy"]);
+      expect(await ids({ limit: 2, after: "s-3-legacy" })).toEqual(["s-4"]);
+      const [legacy] = await subs().listUserSubscriptions({ ...ALICE, limit: 1, after: "s-2" });
+      expect(legacy).toEqual({ id: "s-3-legacy", kind: "legacy", primaryId: "s-2", ...ALICE, targetHostName: HOST, createdAt: at(1) });
+      expect(await subs().listUserSubscriptions({ ...BOB, limit: 10 })).toHaveLength(1);
+    });
   });
 
   describe("installations", () => {

@@ -1,21 +1,52 @@
 import { Router, type Request, type Response } from "express";
-import type { AppHostRules } from "../../auth/app-hosts.js";
+import { hostsAllowedFor, type AppHostRules } from "../../auth/app-hosts.js";
 import { checkLegacyUnsId, subscribe } from "../../devices/subscriptions.js";
 import { errors } from "../../errors.js";
 import { GRAPH_JSON } from "../../legacy/response.js";
 import type { SubscriptionRecord, SubscriptionStore } from "../../store/subscription-store.js";
-import { methodNotAllowed } from "../routes/notifications.js";
+import { callerOf } from "../authenticate.js";
+import { baseUrlOf, methodNotAllowed } from "../routes/notifications.js";
 import { authorizedHostOf, clientUserOf } from "./client-identity.js";
 
 export const subscriptionView = (s: SubscriptionRecord) => ({ id: s.id, targetHostName: s.targetHostName, createdDateTime: s.createdAt.toISOString() });
+
+const PAGE_SIZE = 100;
+
+/** The hosts a list may show: the one asked for (once the app may use it), else every host the app may use. */
+function listedHosts(req: Request, res: Response, appHosts: AppHostRules | undefined): string[] | undefined {
+  if (req.query.targetHostName !== undefined) return [authorizedHostOf(res, req.query.targetHostName, appHosts)];
+  return hostsAllowedFor(callerOf(res), appHosts);
+}
+
+function pageOf(req: Request): { top: number; after?: string } {
+  const top = req.query.$top === undefined ? PAGE_SIZE : Number(req.query.$top);
+  if (!Number.isInteger(top) || top < 1 || top > PAGE_SIZE) throw errors.invalidRequest(`'$top' must be a whole number from 1 to ${PAGE_SIZE}.`);
+  const token = req.query.$skiptoken;
+  if (token !== undefined && (typeof token !== "string" || token.length === 0 || token.length > 256)) throw errors.invalidRequest("'$skiptoken' must be the value of a previous page's @odata.nextLink.");
+  return { top, after: token };
+}
 
 /**
  * POST /bridge/me/subscriptions {"targetHostName", "legacyUnsId"?}: the caller's subscription id
  * for that host (the UNS ID's replacement): 201 the first time, 200 with the same id after.
  */
-export function createSubscriptionRoutes(o: { store: SubscriptionStore; appHosts?: AppHostRules; now: () => Date }): Router {
+export function createSubscriptionRoutes(o: { store: SubscriptionStore; appHosts?: AppHostRules; now: () => Date; publicBaseUrl?: string }): Router {
   const r = Router();
   r.route("/subscriptions")
+    .get(async (req: Request, res: Response) => {
+      const user = clientUserOf(res);
+      const hosts = listedHosts(req, res, o.appHosts);
+      const { top, after } = pageOf(req);
+      const rows = await o.store.listUserSubscriptions({ tenantId: user.tenantId, userObjectId: user.userObjectId, hosts, limit: top + 1, after });
+      const page = rows.slice(0, top);
+      const body: Record<string, unknown> = { value: page.map(subscriptionView) };
+      if (rows.length > top) {
+        const next = new URLSearchParams({ $top: String(top), $skiptoken: page[page.length - 1].id });
+        if (req.query.targetHostName !== undefined) next.set("targetHostName", hosts![0]);
+        body["@odata.nextLink"] = `${baseUrlOf(req, o.publicBaseUrl)}/bridge/me/subscriptions?${next.toString()}`;
+      }
+      res.status(200).type(GRAPH_JSON).send(JSON.stringify(body));
+    })
     .post(async (req: Request, res: Response) => {
       const body = req.body as Record<string, unknown> | undefined;
       if (!body || typeof body !== "object" || Array.isArray(body)) throw errors.invalidRequest("The request body must be a JSON object: {\"targetHostName\": \"...\"}.");
@@ -27,6 +58,20 @@ export function createSubscriptionRoutes(o: { store: SubscriptionStore; appHosts
       const { subscription, created } = await subscribe(o.store, { tenantId: user.tenantId, userObjectId: user.userObjectId, targetHostName, legacyUnsId }, o.now());
       res.status(created ? 201 : 200).type(GRAPH_JSON).send(JSON.stringify(subscriptionView(subscription)));
     })
-    .all(methodNotAllowed(["POST"]));
+    .all(methodNotAllowed(["GET", "POST"]));
+
+  r.route("/subscriptions/:id")
+    .get(async (req: Request, res: Response) => {
+      const user = clientUserOf(res);
+      const id = String(req.params.id);
+      const found = id.length <= 256 ? await o.store.getSubscription(id) : undefined;
+      const allowed = found && hostsAllowedFor(callerOf(res), o.appHosts);
+      // Another user's id, or one for a host this app may not use, is not there for this caller.
+      if (!found || found.tenantId !== user.tenantId || found.userObjectId !== user.userObjectId || (allowed && !allowed.includes(found.targetHostName))) {
+        throw errors.notFound(`Subscription '${id.slice(0, 64)}'`);
+      }
+      res.status(200).type(GRAPH_JSON).send(JSON.stringify(subscriptionView(found)));
+    })
+    .all(methodNotAllowed(["GET"]));
   return r;
 }

@@ -46,6 +46,15 @@ export class PostgresSubscriptions implements SubscriptionStore {
     return rows[0] && toSubscriptionRecord(rows[0]);
   }
 
+  async listUserSubscriptions(o: UserKey & { hosts?: string[]; limit: number; after?: string }): Promise<SubscriptionRecord[]> {
+    const { rows } = await this.pool.query(
+      `SELECT * FROM subscriptions WHERE tenant_id = $1 AND user_object_id = $2 AND ($3::text[] IS NULL OR target_host_name = ANY($3::text[]))
+         AND ($4::text IS NULL OR id > $4) ORDER BY id LIMIT $5`,
+      [o.tenantId, o.userObjectId, o.hosts ?? null, o.after ?? null, o.limit],
+    );
+    return rows.map(toSubscriptionRecord);
+  }
+
   async putInstallation(i: InstallationRecord): Promise<PutInstallationResult> {
     const { rows } = await this.pool.query(UPSERT_INSTALLATION, installationValues(i));
     if (rows.length === 0) return { outcome: "taken" };

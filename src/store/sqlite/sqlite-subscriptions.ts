@@ -50,6 +50,14 @@ export class SqliteSubscriptions implements SubscriptionStore {
     return row && toSubscriptionRecord(row);
   }
 
+  async listUserSubscriptions(o: UserKey & { hosts?: string[]; limit: number; after?: string }): Promise<SubscriptionRecord[]> {
+    const rows = prepareCached(this.db, `SELECT * FROM subscriptions WHERE tenant_id = @tenant AND user_object_id = @user
+        AND (@hosts IS NULL OR target_host_name IN (SELECT value FROM json_each(@hosts))) AND (@after IS NULL OR id > @after)
+        ORDER BY id LIMIT @limit`)
+      .all({ tenant: o.tenantId, user: o.userObjectId, hosts: o.hosts ? JSON.stringify(o.hosts) : null, after: o.after ?? null, limit: o.limit }) as Row[];
+    return rows.map(toSubscriptionRecord);
+  }
+
   async putInstallation(i: InstallationRecord): Promise<PutInstallationResult> {
     return this.writes.submit((): PutInstallationResult => {
       const before = prepareCached(this.db, "SELECT * FROM installations WHERE id = ?").get(i.id) as Row | undefined;
