@@ -98,12 +98,12 @@ describe("GET /bridge/me/subscriptions[/{id}]: the user's own ids, for the hosts
     const all = await get("/bridge/me/subscriptions", { oid: carol });
     expect(all.status, all.text).toBe(200);
     expect(all.headers["content-type"]).toMatch(/^application\/json/);
-    const byId = [minted, other, legacy].sort((x, y) => (x.id < y.id ? -1 : 1));
+    const byId = [minted, other, legacy].sort((x, y) => (String(x.id) < String(y.id) ? -1 : 1));
     expect(all.json).toEqual({ value: byId });
 
     const first = await get("/bridge/me/subscriptions?$top=2", { oid: carol });
     expect(first.json.value).toEqual(byId.slice(0, 2));
-    const next = new URL(first.json["@odata.nextLink"]);
+    const next = new URL(String(first.json["@odata.nextLink"]));
     expect(next.pathname).toBe("/bridge/me/subscriptions");
     const second = await get(`${next.pathname}${next.search}`, { oid: carol });
     expect(second.json).toEqual({ value: byId.slice(2) });
@@ -111,17 +111,17 @@ describe("GET /bridge/me/subscriptions[/{id}]: the user's own ids, for the hosts
     const forHost = await get(`/bridge/me/subscriptions?targetHostName=${OTHER_HOST.toUpperCase()}`, { oid: carol });
     expect(forHost.json).toEqual({ value: [other] });
 
-    const one = await get(`/bridge/me/subscriptions/${encodeURIComponent(legacy.id)}`, { oid: carol });
+    const one = await get(`/bridge/me/subscriptions/${encodeURIComponent(String(legacy.id))}`, { oid: carol });
     expect(one.status).toBe(200);
     expect(one.json).toEqual(legacy);
   });
 
   it("shows another user's id, or one for a host the app may not use, as not there", async () => {
     const daves = (await subscribe({ targetHostName: HOST }, { oid: dave })).json;
-    expectGraphError(await get(`/bridge/me/subscriptions/${daves.id}`, { oid: carol }), 404, "ResourceNotFound");
+    expectGraphError(await get(`/bridge/me/subscriptions/${String(daves.id)}`, { oid: carol }), 404, "ResourceNotFound");
     const carolsOther = (await subscribe({ targetHostName: OTHER_HOST }, { oid: carol })).json;
     // APP_B may use HOST only: it neither lists nor reads Carol's id for OTHER_HOST.
-    expectGraphError(await get(`/bridge/me/subscriptions/${carolsOther.id}`, { oid: carol, appId: APP_B }), 404, "ResourceNotFound");
+    expectGraphError(await get(`/bridge/me/subscriptions/${String(carolsOther.id)}`, { oid: carol, appId: APP_B }), 404, "ResourceNotFound");
     const listed = await get("/bridge/me/subscriptions", { oid: carol, appId: APP_B });
     expect(listed.status).toBe(200);
     expect((listed.json.value as Array<{ targetHostName: string }>).map((s) => s.targetHostName)).not.toContain(OTHER_HOST);
