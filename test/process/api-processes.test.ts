@@ -155,12 +155,10 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
   });
 
   it("answers /readyz from every API process with the primary's Notification Hubs check", { timeout: 60_000 }, async () => {
-    const { createServer } = await import("node:net");
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
-    const deadPort = (closed.address() as { port: number }).port;
-    await new Promise((resolve) => closed.close(resolve)); // nothing listens there now
-    const deadHub = `Endpoint=http://127.0.0.1:${deadPort}/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=${Buffer.alloc(32, 7).toString("base64")}`;
+    // Port 9 (discard): below the ephemeral range, so no listen(0) on the machine is ever handed it. A
+    // freed ephemeral port can be, while the cluster starts, to another test's HTTP server (supertest
+    // listens once per request), whose 404 the readiness check reads as "reachable, key accepted".
+    const deadHub = `Endpoint=http://127.0.0.1:9/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=${Buffer.alloc(32, 7).toString("base64")}`;
     const bridge = await spawnBridge({ ...baseBridgeEnv(deadHub, makeSqliteUrl()), API_PROCESSES: "2" });
     bridges.push(bridge);
     await waitFor("both API processes' start lines", () => apiPids(bridge).length === 2);
