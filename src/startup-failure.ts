@@ -1,4 +1,5 @@
 import { redactSecrets } from "./observability/redact-secrets.js";
+import { isConnectionFailure } from "./store/store-unavailable.js";
 
 /**
  * Start-up failures that name the setting to fix: a step that depends on one setting (the
@@ -25,7 +26,7 @@ export async function namingSetting<T>(setting: Setting, value: string, step: ()
 function adviceFor(setting: Setting, value: string, e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code;
   const reason = redactSecrets(reasonOf(e));
-  if (setting === "DATABASE_URL") return databaseAdvice(redactSecrets(value), String(code ?? ""), reason);
+  if (setting === "DATABASE_URL") return databaseAdvice(redactSecrets(value), String(code ?? ""), reason, isConnectionFailure(e));
   const what = setting === "PORT" ? `the bridge cannot listen on ${value}` : `the embedded Notification Hubs emulator cannot listen on 127.0.0.1:${value}`;
   const other = setting === "EMULATOR_PORT" ? ", or set NOTIFICATIONHUBS_CONNECTION_STRING to use a real hub" : "";
   if (code === "EADDRINUSE") return `${what}: the port is already in use (${reason}). Stop the process using it or choose a free ${setting} (0 picks one)${other}.`;
@@ -34,10 +35,11 @@ function adviceFor(setting: Setting, value: string, e: unknown): string {
   return `${what} (${reason}).`;
 }
 
-function databaseAdvice(url: string, code: string, reason: string): string {
+/** `unreachable`: refused, reset, timed out or dropped before the server answered (isConnectionFailure). */
+function databaseAdvice(url: string, code: string, reason: string, unreachable: boolean): string {
   const cannotReach = `cannot reach the database at ${url} (${reason})`;
-  if (["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET"].includes(code))
-    return `${cannotReach}. Check that the server is running and that the host and port in DATABASE_URL are right.`;
+  if (unreachable)
+    return `${cannotReach}. Check that the server is running, that the host and port in DATABASE_URL are right, and that no firewall drops the traffic.`;
   if (code === "3D000") return `${cannotReach}. Create the database, or name an existing one in DATABASE_URL.`;
   if (code === "28000" || code === "28P01") return `${cannotReach}. Check the user and password in DATABASE_URL.`;
   return `cannot open the database at ${url} (${reason}). Check DATABASE_URL, and that the bridge may read and write there.`;

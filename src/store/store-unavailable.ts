@@ -39,12 +39,22 @@ const PG_CONNECTION_MESSAGES = [
 function classifyOne(e: unknown): boolean {
   if (e === null || typeof e !== "object") return false;
   if (e instanceof StoreUnavailableError) return true;
-  const { code, message } = e as { code?: unknown; message?: unknown };
+  const { code } = e as { code?: unknown };
   if (typeof code === "string") {
     if (PG_UNAVAILABLE_CODES.has(code) || code.startsWith("08") && code.length === 5) return true;
-    if (NETWORK_CODES.has(code)) return true;
     if (SQLITE_UNAVAILABLE_PREFIXES.some((p) => code === p || code.startsWith(`${p}_`))) return true;
   }
+  return isConnectionFailure(e);
+}
+
+/**
+ * The database server could not be reached, or the connection to it broke or timed out (a socket
+ * error, or node-postgres's messages for the same): as opposed to a server that answered "no".
+ */
+export function isConnectionFailure(e: unknown): boolean {
+  if (e === null || typeof e !== "object") return false;
+  const { code, message } = e as { code?: unknown; message?: unknown };
+  if (typeof code === "string" && NETWORK_CODES.has(code)) return true;
   return typeof message === "string" && PG_CONNECTION_MESSAGES.some((m) => message.includes(m));
 }
 

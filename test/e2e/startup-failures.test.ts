@@ -37,6 +37,19 @@ describe("start-up failures name the setting to fix", () => {
     await expect(failure).rejects.not.toThrow(/s3cret/);
   });
 
+  it("a PostgreSQL host that never answers: DATABASE_URL after the connect timeout, not a hang", { timeout: 30_000 }, async () => {
+    // Reads and never answers: to node-postgres that is a blackholed host, its connect timeout covering the
+    // TCP handshake and the start-up exchange alike. A hang fails on this test's timeout; the afterEach's
+    // close waits for the bridge to have closed its connection.
+    const mute = createServer((socket) => socket.on("error", () => undefined).resume());
+    busy.push(mute);
+    await new Promise<void>((resolve) => mute.listen(0, "127.0.0.1", resolve));
+    const port = (mute.address() as { port: number }).port;
+    const failure = start({ ...hub, DATABASE_URL: `postgres://bridge:s3cret@127.0.0.1:${port}/bridge` });
+    await expect(failure).rejects.toThrow(new RegExp(`^DATABASE_URL: cannot reach the database at postgres://bridge:\\[REDACTED\\]@127\\.0\\.0\\.1:${port}/bridge \\(.*timeout.*\\)\\. Check that the server is running`));
+    await expect(failure).rejects.not.toThrow(/s3cret/);
+  });
+
   it("a SQLite path that cannot be opened: DATABASE_URL", async () => {
     const file = join(mkdtempSync(join(tmpdir(), "gnb-startup-")), "not-a-directory");
     writeFileSync(file, "");
