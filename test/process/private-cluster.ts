@@ -11,8 +11,10 @@ export interface PrivateCluster {
   port: number;
   /** postgres://postgres@127.0.0.1:<port>/postgres (trust auth, loopback only). */
   url: string;
-  /** pg_ctlcluster restart: `fast` ends sessions cleanly (57P01), `immediate` kills them like a crash. */
-  restart(mode: "fast" | "immediate"): Promise<void>;
+  /** pg_ctlcluster stop: `fast` ends sessions cleanly (57P01), `immediate` kills them like a crash. */
+  stop(mode: "fast" | "immediate"): Promise<void>;
+  /** pg_ctlcluster start, on the same port and data directory. */
+  start(): Promise<void>;
   /** pg_dropcluster --stop: always call it, even after a failure. */
   drop(): Promise<void>;
 }
@@ -55,6 +57,7 @@ export async function createPrivateCluster(): Promise<PrivateCluster> {
   return {
     name, port, drop,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
-    restart: async (mode) => void (await run("pg_ctlcluster", ["--skip-systemctl-redirect", VERSION, name, "restart", "--mode", mode])),
+    stop: async (mode) => void (await run("pg_ctlcluster", ["--skip-systemctl-redirect", VERSION, name, "stop", "--mode", mode])),
+    start: async () => void (await run("pg_ctlcluster", ["--skip-systemctl-redirect", VERSION, name, "start"])),
   };
 }
