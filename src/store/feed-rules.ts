@@ -1,4 +1,4 @@
-import type { AcceptInput } from "./store.js";
+import type { AcceptInput, NotificationState } from "./store.js";
 import { parseNotificationBody } from "./records.js";
 import { normaliseFeedHost, type FeedChangeOutcome, type FeedItemRecord, type FeedStateChange, type ReadState, type UserActionState } from "./feed.js";
 
@@ -31,12 +31,14 @@ export function tagExpressionOf(r: Row): string | undefined {
 
 /** The new item's columns (before change_seq, which each backend assigns), in FEED_INSERT_COLUMNS order. */
 export const FEED_INSERT_COLUMNS = [
-  "id", "uns_id", "target_host_name", "created_at", "expires_at", "modified_at", "read_state", "user_action_state", "version",
+  "id", "uns_id", "target_host_name", "created_at", "expires_at", "modified_at", "read_state", "user_action_state", "version", "removed",
 ] as const;
 
-export function feedItemValues(input: AcceptInput, nowMs: number): unknown[] {
-  const n = input.notification;
-  return [n.id, n.unsId, normaliseFeedHost(n.targetHostName), nowMs, n.expiresAt.getTime(), nowMs, "unread", "noInteraction", 1];
+/** The item of a new notification row; removed from the start when a later accept of its batch retired the row. */
+export function feedItemValues(r: { input: AcceptInput; nowMs: number; state: NotificationState }): unknown[] {
+  const n = r.input.notification;
+  const nowMs = r.nowMs;
+  return [n.id, n.unsId, normaliseFeedHost(n.targetHostName), nowMs, n.expiresAt.getTime(), nowMs, "unread", "noInteraction", 1, r.state === "replaced" ? 1 : 0];
 }
 
 /**

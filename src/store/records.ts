@@ -81,26 +81,20 @@ export function toDeliveryRecord(r: Row): DeliveryRecord {
   };
 }
 
-/** Column values for inserting a notification, in NOTIFICATION_COLUMNS order. */
+/** The columns a notification is inserted with, in notificationValues order. */
 export const NOTIFICATION_COLUMNS = [
   "id", "uns_id", "app_notification_id", "idempotency_key", "content_hash", "body",
-  "response", "ack_token", "created_at", "expires_at", "state", "routing",
+  "response", "ack_token", "created_at", "expires_at", "state", "routing", "replaced_by",
 ] as const;
 
-export function notificationValues(o: {
-  notification: AcceptedNotification;
-  idempotencyKey?: string;
-  contentHash: string;
-  response: unknown;
-  ackToken: string;
-  nowMs: number;
-  routing?: StoredRouting;
-}): unknown[] {
+/** A new notification row (an accept's, as planned in accept-plan.ts) in NOTIFICATION_COLUMNS order. */
+export function notificationValues(r: { input: AcceptInput; nowMs: number; state: NotificationState; replacedBy?: string }): unknown[] {
+  const { input: o, nowMs } = r;
   const n = o.notification;
   return [
     n.id, n.unsId, n.appNotificationId ?? null, o.idempotencyKey ?? null, o.contentHash, JSON.stringify(n),
-    JSON.stringify(o.response ?? null), o.ackToken, o.nowMs, n.expiresAt.getTime(), "live",
-    o.routing ? JSON.stringify(o.routing) : null,
+    JSON.stringify(o.response ?? null), o.ackToken, nowMs, n.expiresAt.getTime(), r.state,
+    o.routing ? JSON.stringify(o.routing) : null, r.replacedBy ?? null,
   ];
 }
 

@@ -1,6 +1,7 @@
 import pg from "pg";
-import { decideAccept, existingFromRow, IDEMPOTENCY_WINDOW_MS, outcomeOf, retiredBy, type ExistingNotification } from "../accept-rules.js";
-import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
+import { answerOf, planAccepts, plannedDeliveryValues, type AcceptRequest, type PlannedRow, type StoredMatches } from "../accept-plan.js";
+import { existingFromRow, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
+import { DELIVERY_COLUMNS, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
 import { writeFeedInPostgres } from "./postgres-feed-accept.js";
 
@@ -11,79 +12,27 @@ export type BatchResult = { ok: true; outcome: AcceptOutcome } | { ok: false; er
 
 const slot = (unsId: string, key: string): string => `${unsId}\u0000${key}`;
 
-interface Planned {
-  input: AcceptInput;
-  nowMs: number;
-  /** State the row is written with: 'replaced' when a later accept of the same batch replaced it. */
-  state: "live" | "replaced";
-  replacedBy?: string;
-  /** A later accept of the batch replaced this one before it was sent: its deliveries start superseded. */
-  superseded: boolean;
-}
-
 /**
- * The accepts of a batch in one transaction, with the same rules (decideAccept) and the same
- * outcomes as taking them one by one in order: one look-up for all of them, the decisions made
- * here in order (a later accept sees the earlier ones of the batch), then at most three writes.
- * Must run after beginWithAcceptLocks: the per-target advisory locks serialise batches (and
- * processes) touching the same X-UNS-ID, and READ COMMITTED lets each see what the previous
+ * The accepts of a batch in one transaction, planned by planAccepts (the same rules and outcomes
+ * as taking them one by one in order): one look-up for all of them, the plan, then at most three
+ * writes. Must run after beginWithAcceptLocks: the per-target advisory locks serialise batches
+ * (and processes) touching the same X-UNS-ID, and READ COMMITTED lets each see what the previous
  * holder committed; the unique live index is the backstop. `lookedUp`: the rows of lookUpStatement
  * when it ran in the BEGIN round trip (with the batch's earliest nowMs).
  */
-export async function acceptBatchInPostgres(c: pg.PoolClient, batch: Array<{ input: AcceptInput; nowMs: number }>, lookedUp?: Row[]): Promise<BatchResult[]> {
-  const { live, byKey } = await lookUp(c, batch.map((b) => b.input), Math.min(...batch.map((b) => b.nowMs)), lookedUp);
-  const planned: Planned[] = [];
-  const plannedById = new Map<string, Planned>();
-  const retireInDb: Array<{ oldId: string; newId: string }> = [];
-  const supersedeInDb: string[] = [];
+export async function acceptBatchInPostgres(c: pg.PoolClient, batch: AcceptRequest[], lookedUp?: Row[]): Promise<BatchResult[]> {
+  const stored = await lookUp(c, batch.map((b) => b.input), Math.min(...batch.map((b) => b.nowMs)), lookedUp);
+  const plan = planAccepts(batch, stored);
+  const nowMs = Math.max(...batch.map((b) => b.nowMs));
+  if (plan.retire.length > 0) await retireAndSupersede(c, plan.retire, plan.supersede, nowMs);
+  if (plan.insert.length > 0) await insertPlanned(c, plan.insert);
+  const accepted = plan.insert.map((p) => ({ input: p.input, nowMs: p.nowMs, replaced: p.state === "replaced" }));
+  await writeFeedInPostgres(c, { accepted, retiredIds: plan.retire.map((r) => r.oldId), nowMs });
   // A duplicate of a row already stored is answered with that row, read after the writes.
-  const decided: Array<BatchResult | { duplicateOfRow: string }> = batch.map(({ input, nowMs }) => {
-    const n = input.notification;
-    const liveSlot = n.appNotificationId === undefined ? undefined : slot(n.unsId, n.appNotificationId);
-    const keySlot = input.idempotencyKey === undefined ? undefined : slot(n.unsId, input.idempotencyKey);
-    let decision;
-    try {
-      decision = decideAccept({
-        contentHash: input.contentHash, idempotencyKey: input.idempotencyKey, nowMs,
-        byKey: keySlot === undefined ? undefined : byKey.get(keySlot), live: liveSlot === undefined ? undefined : live.get(liveSlot),
-      });
-    } catch (error) {
-      return { ok: false, error };
-    }
-    if (decision.kind === "duplicate") {
-      const earlier = plannedById.get(decision.notificationId);
-      if (earlier) return { ok: true, outcome: { outcome: "duplicate", notification: insertedNotificationRecord(earlier.input, earlier.nowMs) } };
-      return { duplicateOfRow: decision.notificationId };
-    }
-    const retireId = retiredBy(decision);
-    if (retireId !== undefined) {
-      const earlier = plannedById.get(retireId);
-      if (earlier) {
-        earlier.state = "replaced";
-        earlier.replacedBy = n.id;
-        if (decision.kind === "replace") earlier.superseded = true;
-      } else {
-        retireInDb.push({ oldId: retireId, newId: n.id });
-        if (decision.kind === "replace") supersedeInDb.push(retireId);
-      }
-    }
-    const p: Planned = { input, nowMs, state: "live", superseded: false };
-    planned.push(p);
-    plannedById.set(n.id, p);
-    const mine: ExistingNotification = { id: n.id, contentHash: input.contentHash, expiresAtMs: n.expiresAt.getTime() };
-    if (liveSlot !== undefined) live.set(liveSlot, mine);
-    if (keySlot !== undefined) byKey.set(keySlot, mine);
-    return { ok: true, outcome: { outcome: outcomeOf(decision), notification: insertedNotificationRecord(input, nowMs) } };
-  });
-
-  if (retireInDb.length > 0) await retireAndSupersede(c, retireInDb, supersedeInDb, Math.max(...batch.map((b) => b.nowMs)));
-  if (planned.length > 0) await insertPlanned(c, planned);
-  const accepted = planned.map((p) => ({ input: p.input, nowMs: p.nowMs, replaced: p.state === "replaced" }));
-  await writeFeedInPostgres(c, { accepted, retiredIds: retireInDb.map((r) => r.oldId), nowMs: Math.max(...batch.map((b) => b.nowMs)) });
-  const rowIds = [...new Set(decided.flatMap((d) => ("duplicateOfRow" in d ? [d.duplicateOfRow] : [])))];
+  const rowIds = [...new Set(plan.outcomes.flatMap((o) => (o.kind === "duplicate-of-stored" ? [o.id] : [])))];
   const rows = rowIds.length === 0 ? [] : ((await c.query("SELECT * FROM notifications WHERE id = ANY($1::text[])", [rowIds])).rows as Row[]);
   const byId = new Map(rows.map((r) => [String(r.id), toNotificationRecord(r)]));
-  return decided.map((d) => ("duplicateOfRow" in d ? { ok: true, outcome: { outcome: "duplicate", notification: byId.get(d.duplicateOfRow)! } } : d));
+  return plan.outcomes.map((o) => (o.kind === "refused" ? { ok: false, error: o.error } : { ok: true, outcome: answerOf(o, (id) => byId.get(id)!) }));
 }
 
 const LOOK_UP = (p: { liveUns: string; liveApp: string; keyUns: string; keyKey: string; after: string }) =>
@@ -118,15 +67,18 @@ export function lookUpStatement(inputs: AcceptInput[], nowMs: number): string | 
   return LOOK_UP({ liveUns: array(v[0]), liveApp: array(v[1]), keyUns: array(v[2]), keyKey: array(v[3]), after: String(Math.trunc(v[4])) });
 }
 
-/** The live rows and the idempotency-key rows any accept of the batch may collide with, in one query (or as read already). */
-async function lookUp(c: pg.PoolClient, inputs: AcceptInput[], nowMs: number, lookedUp?: Row[]) {
+/** What each accept of the batch may collide with (live rows, idempotency-key rows), in one query (or as read already). */
+async function lookUp(c: pg.PoolClient, inputs: AcceptInput[], nowMs: number, lookedUp?: Row[]): Promise<StoredMatches[]> {
+  const v = lookUpValues(inputs, nowMs);
+  if (!v) return inputs.map(() => ({}));
   const live = new Map<string, ExistingNotification>();
   const byKey = new Map<string, ExistingNotification>();
-  const v = lookUpValues(inputs, nowMs);
-  if (!v) return { live, byKey };
   const rows = lookedUp ?? ((await c.query(LOOK_UP({ liveUns: "$1", liveApp: "$2", keyUns: "$3", keyKey: "$4", after: "$5" }), v)).rows as Row[]);
   for (const r of rows) (r.kind === "live" ? live : byKey).set(slot(String(r.uns_id), String(r.k)), existingFromRow(r));
-  return { live, byKey };
+  return inputs.map(({ notification: n, idempotencyKey }) => ({
+    live: n.appNotificationId === undefined ? undefined : live.get(slot(n.unsId, n.appNotificationId)),
+    byKey: idempotencyKey === undefined ? undefined : byKey.get(slot(n.unsId, idempotencyKey)),
+  }));
 }
 
 /** Retires replaced rows and supersedes their unsent deliveries (before the insert: the live index allows one live row per slot). */
@@ -142,12 +94,8 @@ async function retireAndSupersede(c: pg.PoolClient, retire: Array<{ oldId: strin
   );
 }
 
-const NOTIFICATION_INSERT_COLUMNS = [...NOTIFICATION_COLUMNS, "replaced_by"];
-const STATE_AT = NOTIFICATION_COLUMNS.indexOf("state");
-const DELIVERY_STATE_AT = DELIVERY_COLUMNS.indexOf("state");
-
-const INSERT_NOTIFICATIONS = `INSERT INTO notifications (${NOTIFICATION_INSERT_COLUMNS.join(", ")})
-  SELECT ${NOTIFICATION_INSERT_COLUMNS.join(", ")} FROM json_populate_recordset(NULL::notifications, $1::json)`;
+const INSERT_NOTIFICATIONS = `INSERT INTO notifications (${NOTIFICATION_COLUMNS.join(", ")})
+  SELECT ${NOTIFICATION_COLUMNS.join(", ")} FROM json_populate_recordset(NULL::notifications, $1::json)`;
 const INSERT_BOTH = `WITH n AS (${INSERT_NOTIFICATIONS})
   INSERT INTO deliveries (${DELIVERY_COLUMNS.join(", ")}) SELECT ${DELIVERY_COLUMNS.join(", ")} FROM json_populate_recordset(NULL::deliveries, $2::json)`;
 const asObject = (columns: readonly string[], row: unknown[]): Record<string, unknown> => Object.fromEntries(columns.map((c, i) => [c, row[i]]));
@@ -157,19 +105,9 @@ const asObject = (columns: readonly string[], row: unknown[]): Record<string, un
  * parameter: the statement's text is the same for every batch (prepared once per connection), and
  * PostgreSQL parses two parameters instead of one per value (about 40 per accept).
  */
-async function insertPlanned(c: pg.PoolClient, planned: Planned[]): Promise<void> {
-  const notifications = planned.map((p) => {
-    const row = notificationValues({ ...p.input, nowMs: p.nowMs });
-    row[STATE_AT] = p.state;
-    return asObject(NOTIFICATION_INSERT_COLUMNS, [...row, p.replacedBy ?? null]);
-  });
-  const deliveries = planned.flatMap((p) =>
-    p.input.deliveries.map((d) => {
-      const row = deliveryValues(d, p.input.notification.id, p.nowMs);
-      if (p.superseded) row[DELIVERY_STATE_AT] = "superseded";
-      return asObject(DELIVERY_COLUMNS, row);
-    }),
-  );
+async function insertPlanned(c: pg.PoolClient, planned: PlannedRow[]): Promise<void> {
+  const notifications = planned.map((p) => asObject(NOTIFICATION_COLUMNS, notificationValues(p)));
+  const deliveries = planned.flatMap((p) => p.input.deliveries.map((d) => asObject(DELIVERY_COLUMNS, plannedDeliveryValues(p, d))));
   if (deliveries.length === 0) await c.query({ name: "gnb-accept-notifications", text: INSERT_NOTIFICATIONS, values: [JSON.stringify(notifications)] });
   else await c.query({ name: "gnb-accept-both", text: INSERT_BOTH, values: [JSON.stringify(notifications), JSON.stringify(deliveries)] });
 }

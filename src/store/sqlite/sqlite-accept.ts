@@ -1,7 +1,8 @@
 import type Database from "better-sqlite3";
 import { prepareCached } from "./statement-cache.js";
-import { decideAccept, existingFromRow, IDEMPOTENCY_WINDOW_MS, outcomeOf, retiredBy } from "../accept-rules.js";
-import { DELIVERY_COLUMNS, deliveryValues, insertedNotificationRecord, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
+import { answerOf, planAccepts, plannedDeliveryValues, type AcceptPlan } from "../accept-plan.js";
+import { existingFromRow, IDEMPOTENCY_WINDOW_MS } from "../accept-rules.js";
+import { DELIVERY_COLUMNS, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
 import { writeFeedOnAccept } from "./sqlite-feed.js";
 
@@ -19,28 +20,29 @@ const SUPERSEDE = `UPDATE deliveries SET state = 'superseded', lease_owner = NUL
 const INSERT_NOTIFICATION = `INSERT INTO notifications (${NOTIFICATION_COLUMNS.join(", ")}) VALUES (${placeholders(NOTIFICATION_COLUMNS.length)})`;
 const INSERT_DELIVERY = `INSERT INTO deliveries (${DELIVERY_COLUMNS.join(", ")}) VALUES (${placeholders(DELIVERY_COLUMNS.length)})`;
 
+/** One accept, planned as a batch of one (the group commit gives each accept its own savepoint). */
 function acceptTransaction(db: Database.Database, input: AcceptInput, nowMs: number): AcceptOutcome {
   const n = input.notification;
   const byKey = input.idempotencyKey === undefined ? undefined
     : (prepareCached(db, SELECT_BY_KEY).get(n.unsId, input.idempotencyKey, nowMs - IDEMPOTENCY_WINDOW_MS) as Row | undefined);
   const live = n.appNotificationId === undefined ? undefined : (prepareCached(db, SELECT_LIVE).get(n.unsId, n.appNotificationId) as Row | undefined);
-  const decision = decideAccept({
-    contentHash: input.contentHash, idempotencyKey: input.idempotencyKey,
-    byKey: toExisting(byKey), live: toExisting(live), nowMs,
-  });
-  if (decision.kind === "duplicate") {
-    const row = prepareCached(db, SELECT_BY_ID).get(decision.notificationId) as Row;
-    return { outcome: "duplicate", notification: toNotificationRecord(row) };
-  }
-  const retireId = retiredBy(decision);
-  // Retire first: the unique live index allows one live row per (uns_id, app_notification_id).
-  if (retireId !== undefined) prepareCached(db, RETIRE).run(n.id, retireId);
-  if (decision.kind === "replace") prepareCached(db, SUPERSEDE).run(nowMs, decision.replaceId);
-  prepareCached(db, INSERT_NOTIFICATION).run(...notificationValues({ ...input, nowMs }));
+  const plan = planAccepts([{ input, nowMs }], [{ byKey: toExisting(byKey), live: toExisting(live) }]);
+  const planned = plan.outcomes[0];
+  if (planned.kind === "refused") throw planned.error;
+  if (planned.kind === "accepted") applyPlan(db, plan, nowMs);
+  return answerOf(planned, (id) => toNotificationRecord(prepareCached(db, SELECT_BY_ID).get(id) as Row));
+}
+
+/** Retire first: the unique live index allows one live row per (uns_id, app_notification_id). */
+function applyPlan(db: Database.Database, plan: AcceptPlan, nowMs: number): void {
+  for (const r of plan.retire) prepareCached(db, RETIRE).run(r.newId, r.oldId);
+  for (const id of plan.supersede) prepareCached(db, SUPERSEDE).run(nowMs, id);
   const insertDelivery = prepareCached(db, INSERT_DELIVERY);
-  for (const d of input.deliveries) insertDelivery.run(...deliveryValues(d, n.id, nowMs));
-  writeFeedOnAccept(db, input, retireId, nowMs);
-  return { outcome: outcomeOf(decision), notification: insertedNotificationRecord(input, nowMs) };
+  for (const row of plan.insert) {
+    prepareCached(db, INSERT_NOTIFICATION).run(...notificationValues(row));
+    for (const d of row.input.deliveries) insertDelivery.run(...plannedDeliveryValues(row, d));
+  }
+  writeFeedOnAccept(db, plan, nowMs);
 }
 
 // better-sqlite3 builds a transaction wrapper per call of db.transaction(): build it once per connection.

@@ -5,7 +5,7 @@ import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, F
 import { normaliseFeedHost } from "../feed.js";
 import { changedItem, decideFeedChange, FEED_INSERT_COLUMNS, feedItemValues, tagExpressionOf, toFeedItemRecord } from "../feed-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues } from "../records.js";
-import type { AcceptInput } from "../store.js";
+import type { AcceptPlan } from "../accept-plan.js";
 
 type Row = Record<string, unknown>;
 const SCOPE = "f.uns_id = @unsId AND f.target_host_name = @host";
@@ -24,13 +24,13 @@ const scopeParams = (s: FeedScope) => ({ unsId: s.unsId, host: normaliseFeedHost
 const filterParams = (q: FeedFilter) => ({ ...scopeParams(q), now: q.now.getTime(), readState: q.readState ?? null, actionState: q.userActionState ?? null });
 
 /**
- * The accept transaction's feed part: the new item, and the replaced (or expired) one it
- * retires marked removed. Runs inside the accept's transaction.
+ * The accept's feed part, in its transaction: the stored items of the rows the plan retires
+ * marked removed, and the items of its new rows that asked for one (removed from the start when
+ * a later accept of the same plan retired the row).
  */
-export function writeFeedOnAccept(db: Database.Database, input: AcceptInput, retiredId: string | undefined, nowMs: number): void {
-  if (retiredId !== undefined) prepareCached(db, REMOVE_ITEM).run({ id: retiredId, now: nowMs });
-  if (!input.feed) return;
-  prepareCached(db, INSERT_ITEM).run(...feedItemValues(input, nowMs));
+export function writeFeedOnAccept(db: Database.Database, plan: AcceptPlan, nowMs: number): void {
+  for (const r of plan.retire) prepareCached(db, REMOVE_ITEM).run({ id: r.oldId, now: nowMs });
+  for (const row of plan.insert) if (row.input.feed) prepareCached(db, INSERT_ITEM).run(...feedItemValues(row));
 }
 
 export function listFeedInSqlite(db: Database.Database, q: FeedPageQuery): FeedItemRecord[] {
