@@ -102,6 +102,12 @@ describe("loadConfig", () => {
     expect(problemsOf({ KEEP_ALIVE_TIMEOUT_MS: "3600001" }).find((x) => x.startsWith("KEEP_ALIVE_TIMEOUT_MS:"))).toBeDefined();
   });
 
+  it("caps the outbox thread's old generation at 512 MB unless told otherwise; 0 leaves V8's default, and a cap below the live heap is refused", () => {
+    expect(loadConfig({}).OUTBOX_THREAD_MAX_OLD_GENERATION_MB).toBe(512);
+    expect(loadConfig({ OUTBOX_THREAD_MAX_OLD_GENERATION_MB: "0" }).OUTBOX_THREAD_MAX_OLD_GENERATION_MB).toBe(0);
+    expect(problemsOf({ OUTBOX_THREAD_MAX_OLD_GENERATION_MB: "32" }).find((x) => x.startsWith("OUTBOX_THREAD_MAX_OLD_GENERATION_MB:"))).toContain("at least 64");
+  });
+
   it("refuses deferred iOS fallback without the outbox", () => {
     expect(problemsOf({ DELIVERY_MODE: "direct", IOS_FALLBACK_MODE: "deferred" })[0]).toContain("outbox");
     expect(loadConfig({ DELIVERY_MODE: "direct" }).IOS_FALLBACK_MODE).toBe("immediate");

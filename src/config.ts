@@ -60,6 +60,8 @@ const schema = z.object({
   EMULATOR_STATE_FILE: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).default("sqlite:./data/bridge.db"),
   OUTBOX_THREAD: bool.default(true),
+  // A ceiling that also makes V8 grow the thread's old generation by small steps (docs/designs/2026-12-outbox-thread-memory.md).
+  OUTBOX_THREAD_MAX_OLD_GENERATION_MB: int(0, 16_384).refine((v) => v === 0 || v >= 64, "use 0 (V8's default) or at least 64: the thread's live heap is 15-35 MB").default(512),
   RETENTION_DAYS: int(0, 3650).default(7),
   FEED: lower(["on", "off"] as const).default("on"),
   OUTBOX_POLL_INTERVAL_MS: int(5, 60_000).default(100),
