@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { promisify } from "node:util";
 
@@ -30,12 +31,22 @@ export async function canCreateClusters(): Promise<boolean> {
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
+/**
+ * A free port below the kernel's ephemeral range: the server binds it only once pg_createcluster has
+ * started it (and again after each stop), and no listen(0) or outgoing connection on the machine is
+ * ever handed a port there in between, as a freed ephemeral port can be.
+ */
+async function freePortOutsideEphemeralRange(): Promise<number> {
+  const low = Number((await readFile("/proc/sys/net/ipv4/ip_local_port_range", "utf8").catch(() => "32768")).trim().split(/\s+/)[0]);
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * (Math.max(low, 20_001) - 20_000)); // above the usual fixed ports (5432, 8080, 10110)
+    const server = createServer();
+    const free = await new Promise<boolean>((resolve) => server.once("error", () => resolve(false)).listen(port, "127.0.0.1", () => resolve(true)));
+    if (free) {
+      await new Promise((resolve) => server.close(resolve));
+      return port;
+    }
+  }
 }
 
 /**
@@ -44,7 +55,7 @@ async function freePort(): Promise<number> {
  */
 export async function createPrivateCluster(): Promise<PrivateCluster> {
   const name = `gnb-fault-${randomBytes(4).toString("hex")}`;
-  const port = await freePort();
+  const port = await freePortOutsideEphemeralRange();
   const drop = async () => void (await run("pg_dropcluster", ["--stop", VERSION, name]).catch(() => undefined));
   try {
     await run("pg_createcluster", [VERSION, name, "-p", String(port), "--start",
