@@ -98,8 +98,8 @@ function createConfiguredRetention(o: OutboxOptions, days: number): Retention {
 
 /** One log line per delivery attempt: error when dead-lettered, warn when retried, info otherwise. */
 export function logAttempt(logger: Logger, e: AttemptEvent): void {
+  const level = e.outcome === "dead-lettered" ? "error" : e.outcome === "retry" ? "warn" : "info";
+  if (!logger.isLevelEnabled(level)) return; // at LOG_LEVEL=warn a sent delivery builds no line
   const line = { notificationId: e.notificationId, deliveryId: e.deliveryId, platform: e.platform, outcome: e.outcome, status: e.status, trackingId: e.trackingId, latencyMs: e.latencyMs, attempt: e.attempt, error: e.error, nextAttemptAt: e.nextAttemptAt?.toISOString(), destination: e.destination, role: e.role === "shadow" ? e.role : undefined };
-  if (e.outcome === "dead-lettered") logger.error(line, "delivery attempt");
-  else if (e.outcome === "retry") logger.warn(line, "delivery attempt");
-  else logger.info(line, "delivery attempt");
+  logger[level](line, "delivery attempt");
 }

@@ -20,6 +20,14 @@ const UNFINISHED = "state IN ('pending', 'retrying')";
 const SELECT_DELIVERY = `SELECT d.*, n.expires_at AS notification_expires_at
   FROM deliveries d JOIN notifications n ON n.id = d.notification_id`;
 type Row = Record<string, unknown>;
+type OutcomeKind = keyof typeof outcomeColumns;
+type ClaimParams = { owner: string; until: number; now: number; limit: number };
+/**
+ * Each outcome kind's UPDATE, built on first use from its columns (every kind always sets the same
+ * ones): building the text per write, and hashing a new string to find its cached statement, cost
+ * more than the statement itself on the outbox thread.
+ */
+const finishSql: Partial<Record<OutcomeKind, string>> = {};
 /** Size of probeWrite's row: about what an accept of a few deliveries writes. */
 const PROBE_BYTES = 16_384;
 
@@ -32,6 +40,7 @@ export class SqliteStore implements Store {
   private readonly db: BetterSqlite3.Database;
   private migrations?: Migration[];
   private readonly writes: GroupCommit;
+  private readonly claimLeases: BetterSqlite3.Transaction<(p: ClaimParams) => string[]>;
   readonly subscriptions: SubscriptionStore;
   readonly feed: FeedStore;
 
@@ -49,6 +58,12 @@ export class SqliteStore implements Store {
     if (o.walCheckpoints === false) this.db.exec("PRAGMA wal_autocheckpoint = 0");
     this.db.exec("PRAGMA busy_timeout = 5000"); // another process holding the write lock: wait, don't fail
     this.writes = new GroupCommit(this.db);
+    // Built once: better-sqlite3's transaction() makes four wrapper functions each time it is called.
+    this.claimLeases = this.db.transaction((p: ClaimParams): string[] =>
+      (prepareCached(this.db, `UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1, updated_at = @now
+          WHERE id IN (SELECT id FROM deliveries WHERE ${UNFINISHED} AND next_attempt_at <= @now
+            AND (lease_owner IS NULL OR lease_expires_at <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
+          RETURNING id`).all(p) as Row[]).map((r) => String(r.id)));
     this.subscriptions = new SqliteSubscriptions(this.db, this.writes);
     this.feed = new SqliteFeed(this.db, this.writes);
   }
@@ -102,14 +117,7 @@ export class SqliteStore implements Store {
     const now = o.now.getTime();
     // Only the lease is written under the write lock; the claimed rows are read after the commit
     // (they are ours until the lease ends), so the lock is held for the UPDATE alone.
-    const claim = this.db.transaction(() =>
-      (prepareCached(this.db, `UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1, updated_at = @now
-          WHERE id IN (SELECT id FROM deliveries WHERE ${UNFINISHED} AND next_attempt_at <= @now
-            AND (lease_owner IS NULL OR lease_expires_at <= @now) ORDER BY next_attempt_at, id LIMIT @limit)
-          RETURNING id`)
-        .all({ owner: o.owner, until: now + o.leaseMs, now, limit: o.limit }) as Row[]
-      ).map((r) => String(r.id)));
-    const ids = claim.immediate();
+    const ids = this.claimLeases.immediate({ owner: o.owner, until: now + o.leaseMs, now, limit: o.limit });
     if (ids.length === 0) return [];
     const rows = prepareCached(this.db, `${SELECT_DELIVERY} WHERE d.id IN (SELECT value FROM json_each(?)) ORDER BY d.next_attempt_at, d.id`)
       .all(JSON.stringify(ids)) as Row[];
@@ -117,23 +125,22 @@ export class SqliteStore implements Store {
   }
 
   async markSent(o: ClaimRef & { receipt: SendReceipt }): Promise<boolean> {
-    return this.writes.submitStatement(() => this.finish(o, outcomeColumns.sent(o.receipt, o.now)));
+    return this.writes.submitStatement(() => this.finish("sent", o, outcomeColumns.sent(o.receipt, o.now)));
   }
 
   async markRetry(o: ClaimRef & { error: string; status?: number; nextAttemptAt: Date }): Promise<boolean> {
-    return this.writes.submitStatement(() => this.finish(o, outcomeColumns.retry(o)));
+    return this.writes.submitStatement(() => this.finish("retry", o, outcomeColumns.retry(o)));
   }
 
   async markFinal(o: ClaimRef & { state: "dead-lettered" | "expired" | "cancelled"; error: string; status?: number }): Promise<boolean> {
-    return this.writes.submitStatement(() => this.finish(o, outcomeColumns.final(o)));
+    return this.writes.submitStatement(() => this.finish("final", o, outcomeColumns.final(o)));
   }
 
   /** Applies `set` and drops the lease, only while `owner` still holds the claim. */
-  private finish({ id, owner, now }: ClaimRef, set: Record<string, unknown>): boolean {
-    const assignments = Object.keys(set).map((k) => `${k} = @${k}`).join(", ");
-    const result = prepareCached(this.db, `UPDATE deliveries SET ${assignments}, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now_ms
-        WHERE id = @id AND lease_owner = @owner AND ${UNFINISHED}`)
-      .run({ ...set, id, owner, now_ms: now.getTime() });
+  private finish(kind: OutcomeKind, { id, owner, now }: ClaimRef, set: Record<string, unknown>): boolean {
+    const sql = (finishSql[kind] ??= `UPDATE deliveries SET ${Object.keys(set).map((k) => `${k} = @${k}`).join(", ")},
+        lease_owner = NULL, lease_expires_at = NULL, updated_at = @now_ms WHERE id = @id AND lease_owner = @owner AND ${UNFINISHED}`);
+    const result = prepareCached(this.db, sql).run({ ...set, id, owner, now_ms: now.getTime() });
     return result.changes === 1;
   }
 
