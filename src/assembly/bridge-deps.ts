@@ -8,7 +8,7 @@ import type { HealthRouter } from "../observability/health.js";
 import type { BridgeMetrics } from "../observability/metrics.js";
 import type { Tracing } from "../observability/tracing.js";
 import type { OutboxThread } from "../outbox/thread/outbox-thread-host.js";
-import type { AttemptEvent } from "../outbox/worker.js";
+import type { CountedAttempt } from "../outbox/worker.js";
 import type { BridgeRouting } from "../routing/bridge-routing.js";
 import type { StoreHealth } from "../store/store-health.js";
 import type { Store } from "../store/store.js";
@@ -34,7 +34,7 @@ export interface BridgeDeps {
   outboxThread?: OutboxThread;
   strategy: DeliveryStrategy;
   metrics: BridgeMetrics;
-  onAttempt: (e: AttemptEvent) => void;
+  onAttempt: (e: CountedAttempt) => void;
   health: HealthRouter;
   /** ROUTING_FILE: the routing in force, its reload, its hubs and installations. */
   routing?: BridgeRouting;

@@ -7,7 +7,7 @@ import { createHealthRouter, type HealthRouter, type ReadinessCheck } from "../o
 import { loadTracing } from "../observability/load-tracing.js";
 import { createLogger } from "../observability/logger.js";
 import { createMetrics, recordDeliveryAttempt } from "../observability/metrics.js";
-import type { AttemptEvent } from "../outbox/worker.js";
+import type { CountedAttempt } from "../outbox/worker.js";
 import { openStore } from "../store/open-store.js";
 import { createStoreHealth } from "../store/logged-store-health.js";
 import { watchStore, type StoreHealth } from "../store/store-health.js";
@@ -31,7 +31,7 @@ export async function buildDeps(c: Config, o: BridgeOverrides = {}): Promise<Bri
   const { store, storeHealth } = c.BRIDGE_STRATEGY === "hubs" && c.DELIVERY_MODE === "outbox" ? await openWatchedStore(c, o, logger) : {};
   // In a cluster the primary reports the outbox gauges once; its API processes would repeat them.
   const metrics = createMetrics({ outboxStats: store && !o.clusterWorker ? () => store.outboxStats(now()) : undefined });
-  const onAttempt = (e: AttemptEvent) => recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status, timedOut: e.timedOut });
+  const onAttempt = (e: CountedAttempt) => recordDeliveryAttempt(metrics, { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs, status: e.status, timedOut: e.timedOut });
   const base = { config: c, now, logger, tracing, emulator, connectionString, store, storeHealth, metrics, onAttempt };
   if (c.routing && store) return buildRoutedDeps({ ...c, routing: c.routing }, o, { ...base, store, storeHealth: storeHealth! }, (extra) => buildHealth(c, undefined, { store, storeHealth: storeHealth! }, extra));
   if (c.BRIDGE_STRATEGY === "graph") {

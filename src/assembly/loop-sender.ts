@@ -5,7 +5,7 @@ import { cacheReadiness, type HubSender } from "../delivery/hubs/hub-sender.js";
 import { configuredHubDestination, createHubDestination, type HubDestination } from "../delivery/hubs/hub-destination.js";
 import { traceSender } from "../observability/traced-delivery.js";
 import { startOutboxThread, type OutboxThread } from "../outbox/thread/outbox-thread-host.js";
-import type { AttemptEvent } from "../outbox/worker.js";
+import type { CountedAttempt } from "../outbox/worker.js";
 import type { ClusterWorkerLink } from "./types.js";
 
 /** Where this event loop's Notification Hubs sends happen. */
@@ -23,7 +23,7 @@ export interface LoopSendingOptions {
   now: () => Date;
   logger: Logger;
   tracer?: Tracer;
-  onAttempt: (e: AttemptEvent) => void;
+  onAttempt: (e: CountedAttempt) => void;
   clusterWorker?: ClusterWorkerLink;
 }
 

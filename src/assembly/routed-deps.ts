@@ -3,7 +3,7 @@ import type { HubDestination } from "../delivery/hubs/hub-destination.js";
 import type { HealthRouter, ReadinessCheck } from "../observability/health.js";
 import { traceSender } from "../observability/traced-delivery.js";
 import { startOutboxThread } from "../outbox/thread/outbox-thread-host.js";
-import type { AttemptEvent } from "../outbox/worker.js";
+import type { CountedAttempt } from "../outbox/worker.js";
 import { buildBridgeRouting } from "../routing/bridge-routing.js";
 import { redactRouting } from "../routing/redact-routing.js";
 import type { RoutingTable } from "../routing/types.js";
@@ -29,8 +29,8 @@ export async function buildRoutedDeps(
   const { logger, now } = base;
   for (const w of c.routingWarnings ?? []) logger.warn({ file: c.ROUTING_FILE }, `routing file: ${w}`);
   logger.info({ file: c.ROUTING_FILE, routing: redactRouting(c.routing) }, "routing loaded");
-  let countAttempt: (e: AttemptEvent) => void = () => undefined;
-  const onAttempt = (e: AttemptEvent) => {
+  let countAttempt: (e: CountedAttempt) => void = () => undefined;
+  const onAttempt = (e: CountedAttempt) => {
     base.onAttempt(e);
     countAttempt(e);
   };

@@ -26,6 +26,19 @@ export interface AttemptEvent {
   role?: DeliveryRole;
 }
 
+/** What /metrics counts of an attempt: all the outbox thread posts to the main thread for it. */
+export type CountedAttempt = Pick<AttemptEvent, "platform" | "outcome" | "latencyMs" | "status" | "timedOut" | "destination" | "role">;
+
+/** The counted fields alone (absent ones left out), for posting: ids, errors and dates are the thread's logs' business. */
+export function countedAttempt(e: AttemptEvent): CountedAttempt {
+  const c: CountedAttempt = { platform: e.platform, outcome: e.outcome, latencyMs: e.latencyMs };
+  if (e.status !== undefined) c.status = e.status;
+  if (e.timedOut) c.timedOut = true;
+  if (e.destination !== undefined) c.destination = e.destination;
+  if (e.role !== undefined) c.role = e.role;
+  return c;
+}
+
 export interface RetryPolicy {
   maxAttempts: number;
   baseBackoffMs: number;

@@ -3,7 +3,7 @@ import type { OutboxQueue } from "../store/store.js";
 import { sendFitsLease } from "./lease.js";
 import { OutcomeNotRecorded, processDelivery, type AttemptEvent, type ProcessContext, type SendDelivery } from "./process-delivery.js";
 
-export type { AttemptEvent, SendDelivery } from "./process-delivery.js";
+export type { AttemptEvent, CountedAttempt, SendDelivery } from "./process-delivery.js";
 
 export interface OutboxWorkerOptions {
   store: OutboxQueue;

@@ -3,7 +3,7 @@ import type { Registry } from "prom-client";
 import type { HubsStrategy } from "../delivery/hubs/hubs-strategy.js";
 import type { DeliveryStrategy, PreviewingStrategy } from "../delivery/strategy.js";
 import type { ReadinessCheck } from "../observability/health.js";
-import type { AttemptEvent } from "../outbox/process-delivery.js";
+import type { CountedAttempt } from "../outbox/process-delivery.js";
 import type { DestinationSet } from "./destination-set.js";
 import { createRoutedStrategy } from "./routed-strategy.js";
 import type { ParsedRouting } from "./routing-file.js";
@@ -39,7 +39,7 @@ export interface RoutingAssembly {
   /** One /readyz check per destination; a hub used only as a shadow is shown but does not decide. */
   readiness: () => ReadinessCheck[];
   /** Counts a delivery attempt by destination and role. */
-  onAttempt: (e: AttemptEvent) => void;
+  onAttempt: (e: CountedAttempt) => void;
 }
 
 const hasGraph = (t: RoutingTable) => Object.values(t.destinations).some((d) => d.type === "graph");

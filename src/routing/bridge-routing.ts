@@ -7,7 +7,7 @@ import type { HubSender } from "../delivery/hubs/hub-sender.js";
 import { createNotificationHubsStrategy } from "../delivery/hubs/hubs-strategy.js";
 import type { DeliveryStrategy, PreviewingStrategy } from "../delivery/strategy.js";
 import type { ReadinessCheck } from "../observability/health.js";
-import type { AttemptEvent } from "../outbox/process-delivery.js";
+import type { CountedAttempt } from "../outbox/process-delivery.js";
 import type { Store } from "../store/store.js";
 import { assembleRouting } from "./assemble-routing.js";
 import { DestinationSet, routedHubSender, type HubFactory } from "./destination-set.js";
@@ -48,7 +48,7 @@ export interface BridgeRouting {
   sender: HubSender;
   readiness: () => ReadinessCheck[];
   installations: HubInstallations;
-  onAttempt: (e: AttemptEvent) => void;
+  onAttempt: (e: CountedAttempt) => void;
   close(): Promise<void>;
 }
 

@@ -5,7 +5,7 @@ import { fromWireError } from "../../delivery/hubs/threads/protocol.js";
 import { DeliveryError } from "../../errors.js";
 import { startModuleThread } from "../../threads/module-thread.js";
 import type { RoutingTable } from "../../routing/types.js";
-import type { AttemptEvent } from "../worker.js";
+import type { CountedAttempt } from "../worker.js";
 import type { FromOutboxThread, OutboxThreadData } from "./protocol.js";
 
 export interface OutboxThread {
@@ -39,7 +39,7 @@ const START_TIMEOUT_MS = 30_000;
  * started polling; rejects if it cannot. A thread that dies later is logged and started again
  * (its claims are retaken after their lease, so nothing is lost).
  */
-export async function startOutboxThread(data: OutboxThreadData, o: { logger: Logger; onAttempt: (e: AttemptEvent) => void }): Promise<OutboxThread> {
+export async function startOutboxThread(data: OutboxThreadData, o: { logger: Logger; onAttempt: (e: CountedAttempt) => void }): Promise<OutboxThread> {
   let stopping = false;
   let current: Worker;
   let stopped: (() => void) | undefined;

@@ -12,7 +12,7 @@ import { watchStore } from "../../store/store-health.js";
 import { createOutbox, outboxSettingsOf } from "../create-outbox.js";
 import { routingHubFactory } from "../../routing/hub-factory.js";
 import { createThreadRouting } from "../../routing/thread-routing.js";
-import type { AttemptEvent } from "../worker.js";
+import { countedAttempt, type AttemptEvent, type CountedAttempt } from "../process-delivery.js";
 import type { FromOutboxThread, OutboxThreadData, ToOutboxThread } from "./protocol.js";
 
 /**
@@ -40,10 +40,11 @@ const logger = createLogger({ level: c.LOG_LEVEL, base: { service: c.OTEL_SERVIC
 const now = () => new Date();
 
 // Attempts are posted once per turn of this loop, not one message each.
-let batch: AttemptEvent[] = [];
+// Only what /metrics counts crosses over: cloning ids, errors and dates cost both threads per send.
+let batch: CountedAttempt[] = [];
 const report = (e: AttemptEvent) => {
   if (batch.length === 0) setImmediate(() => { post({ type: "attempts", events: batch }); batch = []; });
-  batch.push(e);
+  batch.push(countedAttempt(e));
 };
 
 try {

@@ -1,7 +1,7 @@
 import type { Config } from "../../config.js";
 import type { WireError } from "../../delivery/hubs/threads/protocol.js";
 import type { RoutingTable } from "../../routing/types.js";
-import type { AttemptEvent } from "../worker.js";
+import type { CountedAttempt } from "../worker.js";
 
 /** What the outbox thread starts with: the validated config, NH resolved (the embedded emulator's too). */
 export interface OutboxThreadData {
@@ -20,7 +20,7 @@ export type ToOutboxThread =
 /** Thread → main. Attempts come back so the main thread's /metrics counts them. */
 export type FromOutboxThread =
   | { type: "started" }
-  | { type: "attempts"; events: AttemptEvent[] }
+  | { type: "attempts"; events: CountedAttempt[] }
   | { type: "stopped" }
   | { type: "ready"; id: number; error?: WireError }
   | { type: "routing"; id: number; error?: string }
