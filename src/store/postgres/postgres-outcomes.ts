@@ -1,10 +1,12 @@
 import type pg from "pg";
 
-/** SQL types of the columns an outcome may set (VALUES rows need them spelled out). */
+/** SQL types of the columns an outcome may set (json_to_recordset needs them spelled out). */
 const COLUMN_TYPES: Record<string, string> = {
   state: "text", sent_at: "bigint", hub_notification_id: "text", tracking_id: "text", correlation_id: "text",
   last_error: "text", last_status: "integer", next_attempt_at: "bigint",
 };
+
+const COLUMN_NAMES = Object.keys(COLUMN_TYPES);
 
 interface Outcome {
   id: string;
@@ -51,19 +53,20 @@ export class PostgresOutcomeWriter {
 
   private async writeGroup(group: Outcome[]): Promise<void> {
     const keys = Object.keys(group[0].set);
-    const columns = ["id", "owner", "now_ms", ...keys];
-    const types = ["text", "text", "bigint", ...keys.map((k) => COLUMN_TYPES[k])];
-    const rows = group.map((_, r) => `(${columns.map((_, c) => `$${r * columns.length + c + 1}::${types[c]}`).join(", ")})`);
-    const values = group.flatMap((o) => [o.id, o.owner, o.nowMs, ...keys.map((k) => o.set[k])]);
+    const rows = group.map((o) => ({ id: o.id, owner: o.owner, now_ms: o.nowMs, ...o.set }));
     try {
-      const result = await this.pool.query(
-        `UPDATE deliveries d SET ${keys.map((k) => `${k} = v.${k}`).join(", ")},
+      // The group's rows as one JSON parameter: a statement per kind of outcome, prepared once per
+      // connection, instead of a VALUES list of 3 + keys parameters per row parsed and planned for
+      // every group.
+      const result = await this.pool.query({
+        name: `gnb-outcome-${keys.map((k) => COLUMN_NAMES.indexOf(k)).join(".")}`, // within PostgreSQL's 63 characters
+        text: `UPDATE deliveries d SET ${keys.map((k) => `${k} = v.${k}`).join(", ")},
            lease_owner = NULL, lease_expires_at = NULL, updated_at = v.now_ms
-         FROM (VALUES ${rows.join(", ")}) AS v (${columns.join(", ")})
+         FROM json_to_recordset($1::json) AS v (id text, owner text, now_ms bigint, ${keys.map((k) => `${k} ${COLUMN_TYPES[k]}`).join(", ")})
          WHERE d.id = v.id AND d.lease_owner = v.owner AND d.${this.unfinished}
          RETURNING d.id`,
-        values,
-      );
+        values: [JSON.stringify(rows)],
+      });
       const applied = new Set(result.rows.map((r: { id: string }) => r.id));
       for (const o of group) o.resolve(applied.has(o.id));
     } catch (e) {
