@@ -3,7 +3,8 @@ import { answerOf, planAccepts, plannedDeliveryValues, type AcceptRequest, type 
 import { existingFromRow, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
-import { writeFeedInPostgres } from "./postgres-feed-accept.js";
+import { feedQuery } from "./postgres-feed-accept.js";
+import type { FinalWrites } from "./postgres-transaction.js";
 
 type Row = Record<string, unknown>;
 
@@ -14,25 +15,34 @@ const slot = (unsId: string, key: string): string => `${unsId}\u0000${key}`;
 
 /**
  * The accepts of a batch in one transaction, planned by planAccepts (the same rules and outcomes
- * as taking them one by one in order): one look-up for all of them, the plan, then at most three
- * writes. Must run after beginWithAcceptLocks: the per-target advisory locks serialise batches
+ * as taking them one by one in order): one look-up for all of them, the plan, then the writes,
+ * returned as statements to send with the COMMIT in one round trip (withTransactionEndingInWrites).
+ * Must run after beginWithAcceptLocks: the per-target advisory locks serialise batches
  * (and processes) touching the same X-UNS-ID, and READ COMMITTED lets each see what the previous
  * holder committed; the unique live index is the backstop. `lookedUp`: the rows of lookUpStatement
  * when it ran in the BEGIN round trip (with the batch's earliest nowMs).
  */
-export async function acceptBatchInPostgres(c: pg.PoolClient, batch: AcceptRequest[], lookedUp?: Row[]): Promise<BatchResult[]> {
+export async function acceptBatchInPostgres(c: pg.PoolClient, batch: AcceptRequest[], lookedUp?: Row[]): Promise<FinalWrites<BatchResult[]>> {
   const stored = await lookUp(c, batch.map((b) => b.input), Math.min(...batch.map((b) => b.nowMs)), lookedUp);
   const plan = planAccepts(batch, stored);
   const nowMs = Math.max(...batch.map((b) => b.nowMs));
-  if (plan.retire.length > 0) await retireAndSupersede(c, plan.retire, plan.supersede, nowMs);
-  if (plan.insert.length > 0) await insertPlanned(c, plan.insert);
   const accepted = plan.insert.map((p) => ({ input: p.input, nowMs: p.nowMs, replaced: p.state === "replaced" }));
-  await writeFeedInPostgres(c, { accepted, retiredIds: plan.retire.map((r) => r.oldId), nowMs });
+  const statements = [
+    plan.retire.length > 0 ? retireQuery(plan.retire, plan.supersede, nowMs) : undefined,
+    plan.insert.length > 0 ? insertQuery(plan.insert) : undefined,
+    feedQuery({ accepted, retiredIds: plan.retire.map((r) => r.oldId), nowMs }),
+  ].filter((x): x is pg.QueryConfig => x !== undefined);
   // A duplicate of a row already stored is answered with that row, read after the writes.
   const rowIds = [...new Set(plan.outcomes.flatMap((o) => (o.kind === "duplicate-of-stored" ? [o.id] : [])))];
-  const rows = rowIds.length === 0 ? [] : ((await c.query("SELECT * FROM notifications WHERE id = ANY($1::text[])", [rowIds])).rows as Row[]);
-  const byId = new Map(rows.map((r) => [String(r.id), toNotificationRecord(r)]));
-  return plan.outcomes.map((o) => (o.kind === "refused" ? { ok: false, error: o.error } : { ok: true, outcome: answerOf(o, (id) => byId.get(id)!) }));
+  if (rowIds.length > 0) statements.push({ text: "SELECT * FROM notifications WHERE id = ANY($1::text[])", values: [rowIds] });
+  return {
+    statements,
+    finish: (results) => {
+      const rows = rowIds.length === 0 ? [] : (results[results.length - 1] as Row[]);
+      const byId = new Map(rows.map((r) => [String(r.id), toNotificationRecord(r)]));
+      return plan.outcomes.map((o) => (o.kind === "refused" ? { ok: false, error: o.error } : { ok: true, outcome: answerOf(o, (id) => byId.get(id)!) }));
+    },
+  };
 }
 
 const LOOK_UP = (p: { liveUns: string; liveApp: string; keyUns: string; keyKey: string; after: string }) =>
@@ -82,16 +92,16 @@ async function lookUp(c: pg.PoolClient, inputs: AcceptInput[], nowMs: number, lo
 }
 
 /** Retires replaced rows and supersedes their unsent deliveries (before the insert: the live index allows one live row per slot). */
-async function retireAndSupersede(c: pg.PoolClient, retire: Array<{ oldId: string; newId: string }>, supersede: string[], nowMs: number): Promise<void> {
-  await c.query(
-    `WITH retired AS (
+function retireQuery(retire: Array<{ oldId: string; newId: string }>, supersede: string[], nowMs: number): pg.QueryConfig {
+  return {
+    text: `WITH retired AS (
        UPDATE notifications n SET state = 'replaced', replaced_by = v.new_id
        FROM unnest($1::text[], $2::text[]) AS v(old_id, new_id) WHERE n.id = v.old_id
      )
      UPDATE deliveries SET state = 'superseded', lease_owner = NULL, lease_expires_at = NULL, updated_at = $3
      WHERE notification_id = ANY($4::text[]) AND state IN ('pending', 'retrying')`,
-    [retire.map((r) => r.oldId), retire.map((r) => r.newId), nowMs, supersede],
-  );
+    values: [retire.map((r) => r.oldId), retire.map((r) => r.newId), nowMs, supersede],
+  };
 }
 
 const INSERT_NOTIFICATIONS = `INSERT INTO notifications (${NOTIFICATION_COLUMNS.join(", ")})
@@ -105,9 +115,9 @@ const asObject = (columns: readonly string[], row: unknown[]): Record<string, un
  * parameter: the statement's text is the same for every batch (prepared once per connection), and
  * PostgreSQL parses two parameters instead of one per value (about 40 per accept).
  */
-async function insertPlanned(c: pg.PoolClient, planned: PlannedRow[]): Promise<void> {
+function insertQuery(planned: PlannedRow[]): pg.QueryConfig {
   const notifications = planned.map((p) => asObject(NOTIFICATION_COLUMNS, notificationValues(p)));
   const deliveries = planned.flatMap((p) => p.input.deliveries.map((d) => asObject(DELIVERY_COLUMNS, plannedDeliveryValues(p, d))));
-  if (deliveries.length === 0) await c.query({ name: "gnb-accept-notifications", text: INSERT_NOTIFICATIONS, values: [JSON.stringify(notifications)] });
-  else await c.query({ name: "gnb-accept-both", text: INSERT_BOTH, values: [JSON.stringify(notifications), JSON.stringify(deliveries)] });
+  if (deliveries.length === 0) return { name: "gnb-accept-notifications", text: INSERT_NOTIFICATIONS, values: [JSON.stringify(notifications)] };
+  return { name: "gnb-accept-both", text: INSERT_BOTH, values: [JSON.stringify(notifications), JSON.stringify(deliveries)] };
 }

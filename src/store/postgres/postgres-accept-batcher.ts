@@ -2,7 +2,7 @@ import type pg from "pg";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
 import { acceptBatchInPostgres, lookUpStatement, type BatchResult } from "./postgres-accept-batch.js";
 import { beginWithAcceptLocks } from "./postgres-accept-locks.js";
-import { withTransaction } from "./postgres-transaction.js";
+import { withTransactionEndingInWrites } from "./postgres-transaction.js";
 
 interface Waiting {
   input: AcceptInput;
@@ -68,11 +68,11 @@ export class PostgresAcceptBatcher {
     batch.forEach((w, i) => settle(w, results[i]));
   }
 
-  /** BEGIN, the batch's advisory locks and its look-up in one round trip; then the writes; then COMMIT. */
+  /** BEGIN, the batch's advisory locks and its look-up in one round trip; then the writes and the COMMIT in another. */
   private transaction(batch: Waiting[]): Promise<BatchResult[]> {
     const lookUp = lookUpStatement(batch.map((w) => w.input), Math.min(...batch.map((w) => w.nowMs)));
     const begin = beginWithAcceptLocks(batch.map((w) => w.input.notification.unsId));
-    return withTransaction(this.pool, (c, began) => acceptBatchInPostgres(c, batch, lookUp === undefined ? undefined : began), lookUp === undefined ? begin : `${begin}; ${lookUp}`);
+    return withTransactionEndingInWrites(this.pool, lookUp === undefined ? begin : `${begin}; ${lookUp}`, (c, began) => acceptBatchInPostgres(c, batch, lookUp === undefined ? undefined : began));
   }
 }
 

@@ -59,6 +59,9 @@ export class PostgresStore implements Store {
       // A server that does not answer (a network partition, a host down) fails the request rather
       // than queueing it forever: the caller gets a 503 and readiness goes false.
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      // Queries are written as soon as they are made: an accept batch's writes and its COMMIT go
+      // together (withTransactionEndingInWrites). Callers that await each query see no difference.
+      pipeline: true,
       options: [o.schema ? `-c search_path=${o.schema}` : "", o.synchronousCommit === false ? "-c synchronous_commit=off" : ""].join(" ").trim() || undefined,
     });
     this.pool.on("error", () => undefined); // an idle client dropped by the server; the next query reconnects

@@ -40,3 +40,37 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient, b
     }
   });
 }
+
+/** What a transaction's last round trip carries: its writes, then the COMMIT. */
+export interface FinalWrites<T> {
+  /** Statements run in order before the COMMIT. */
+  statements: pg.QueryConfig[];
+  /** The result, from the rows of each statement (in the order given). */
+  finish: (rows: Array<Array<Record<string, unknown>>>) => T;
+}
+
+/**
+ * Like withTransaction, but the writes travel with the COMMIT: BEGIN (with `begin`'s statements),
+ * whatever `plan` reads, then the writes and the COMMIT written together without waiting for each
+ * other's answers (the pool's clients pipeline). Each round trip of a transaction waits for a turn
+ * of the bridge's event loop while the session holds its locks; this makes the writes and the
+ * commit one. A failing write leaves the transaction aborted, so the COMMIT behind it rolls back
+ * (PostgreSQL answers it with ROLLBACK), and the write's error is what the caller gets.
+ */
+export async function withTransactionEndingInWrites<T>(pool: pg.Pool, begin: string, plan: (c: pg.PoolClient, began: Array<Record<string, unknown>>) => Promise<FinalWrites<T>>): Promise<T> {
+  const { writes, results } = await withClient(pool, async (client) => {
+    try {
+      const began = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
+      const writes = await plan(client, (Array.isArray(began) ? began[began.length - 1] : began).rows);
+      const sent = [...writes.statements, "COMMIT"].map((q) => client.query(q as pg.QueryConfig));
+      const results = await Promise.all(sent);
+      const commit = results[results.length - 1];
+      if (commit.command !== "COMMIT") throw new Error(`PostgreSQL answered the accept's COMMIT with ${commit.command}`);
+      return { writes, results: results.slice(0, -1) };
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw e;
+    }
+  });
+  return writes.finish(results.map((r) => r.rows));
+}
