@@ -62,8 +62,7 @@ export async function withTransactionEndingInWrites<T>(pool: pg.Pool, begin: str
     try {
       const began = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
       const writes = await plan(client, (Array.isArray(began) ? began[began.length - 1] : began).rows);
-      const sent = [...writes.statements, "COMMIT"].map((q) => client.query(q as pg.QueryConfig));
-      const results = await Promise.all(sent);
+      const results = await Promise.all(inOneWrite(client, () => [...writes.statements, "COMMIT"].map((q) => client.query(q as pg.QueryConfig))));
       const commit = results[results.length - 1];
       if (commit.command !== "COMMIT") throw new Error(`PostgreSQL answered the accept's COMMIT with ${commit.command}`);
       return { writes, results: results.slice(0, -1) };
@@ -73,4 +72,18 @@ export async function withTransactionEndingInWrites<T>(pool: pg.Pool, begin: str
     }
   });
   return writes.finish(results.map((r) => r.rows));
+}
+
+/**
+ * What `send` writes to the connection leaves in one write (the socket corked meanwhile, as
+ * node-postgres does for the messages of one query): one system call instead of one per query.
+ */
+function inOneWrite<T>(client: pg.PoolClient, send: () => T): T {
+  const stream = (client as unknown as { connection?: { stream?: { cork?: () => void; uncork?: () => void } } }).connection?.stream;
+  stream?.cork?.();
+  try {
+    return send();
+  } finally {
+    stream?.uncork?.();
+  }
 }
