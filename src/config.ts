@@ -59,6 +59,8 @@ const schema = z.object({
   EMULATOR_ACCESS_KEY: z.string().min(1).optional(),
   EMULATOR_STATE_FILE: z.string().min(1).optional(),
   DATABASE_URL: z.string().min(1).default("sqlite:./data/bridge.db"),
+  // SQLite: a write waits this long for others to share its commit (docs/designs/2026-12-commit-delay.md).
+  SQLITE_COMMIT_DELAY_MS: int(0, 20).default(1),
   OUTBOX_THREAD: bool.default(true),
   // A ceiling that also makes V8 grow the thread's old generation by small steps (docs/designs/2026-12-outbox-thread-memory.md).
   OUTBOX_THREAD_MAX_OLD_GENERATION_MB: int(0, 16_384).refine((v) => v === 0 || v >= 64, "use 0 (V8's default) or at least 64: the thread's live heap is 15-35 MB").default(512),

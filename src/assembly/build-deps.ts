@@ -57,7 +57,7 @@ async function startEmbeddedEmulator(c: Config): Promise<RunningEmulator> {
  * cluster the primary's. Accepting connections then never copy the WAL into the database.
  */
 async function openAndMigrate(c: Config, o: BridgeOverrides): Promise<Store> {
-  const store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread && !o.clusterWorker, outboxOnly: c.BRIDGE_ROLE === "worker" });
+  const store = await openStore(c.DATABASE_URL, { walCheckpoints: !c.outboxOnThread && !o.clusterWorker, outboxOnly: c.BRIDGE_ROLE === "worker", commitDelayMs: c.SQLITE_COMMIT_DELAY_MS });
   try {
     await store.migrate();
   } catch (e) {

@@ -12,6 +12,8 @@ export interface OpenStoreOptions {
    * never stalls on a checkpoint's writes and fsync. Default true.
    */
   walCheckpoints?: boolean;
+  /** SQLite: how long a write waits for others to share its commit (SQLITE_COMMIT_DELAY_MS). Default 0. */
+  commitDelayMs?: number;
   /**
    * The connection only claims deliveries and records their outcomes (the outbox thread, a
    * BRIDGE_ROLE=worker process). PostgreSQL then commits without waiting for the WAL flush: a
@@ -33,7 +35,7 @@ export async function openStore(databaseUrl: string, o: OpenStoreOptions = {}): 
     if (path === ":memory:") return new SqliteStore(":memory:");
     if (path === "") throw new Error("DATABASE_URL 'sqlite:' needs a file path, e.g. sqlite:./data/bridge.db, or sqlite::memory:.");
     mkdirSync(dirname(path), { recursive: true });
-    return new SqliteStore(path, { walCheckpoints: o.walCheckpoints });
+    return new SqliteStore(path, { walCheckpoints: o.walCheckpoints, commitDelayMs: o.commitDelayMs });
   }
   throw new Error(
     `Unsupported DATABASE_URL '${redactUrl(databaseUrl)}': use sqlite:./data/bridge.db, sqlite::memory: or postgres://user@host:5432/db.`,

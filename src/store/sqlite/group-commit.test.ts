@@ -29,6 +29,23 @@ describe("GroupCommit", () => {
     expect(seenAtResolve).toEqual([3, 3, 3]); // every caller hears "done" only once all three are durable
   });
 
+  it("with a commit delay, a write of a later turn shares the first one's commit; without, it gets its own", async () => {
+    const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    for (const [commitDelayMs, countAtFirstResolve] of [[20, 2], [0, 1]] as const) {
+      const { db, reader } = open();
+      const gc = new GroupCommit(db, { commitDelayMs });
+      const check = reader();
+      let seen = -1;
+      const first = gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (1, 'x')").run()).then(() => {
+        seen = (check.prepare("SELECT COUNT(*) AS n FROM t").get() as { n: number }).n;
+      });
+      await nextTurn();
+      const second = gc.submit(() => db.prepare("INSERT INTO t (id, v) VALUES (2, 'y')").run());
+      await Promise.all([first, second]);
+      expect(seen, `commitDelayMs ${commitDelayMs}`).toBe(countAtFirstResolve);
+    }
+  });
+
   it("rolls back only the write that failed", async () => {
     const { db } = open();
     const gc = new GroupCommit(db);

@@ -16,6 +16,11 @@ export interface GroupCommitOptions {
   /** How long queued writes wait for another connection's write lock before failing. Default 5000. */
   lockWaitMs?: number;
   now?: () => number;
+  /**
+   * How long the first write of a batch waits for others to join it before the commit, in ms.
+   * 0: the next turn of the event loop (setImmediate).
+   */
+  commitDelayMs?: number;
 }
 
 const isBusy = (e: unknown): boolean => (e as { code?: string } | null)?.code === "SQLITE_BUSY";
@@ -40,12 +45,14 @@ export class GroupCommit {
   private readonly busyTimeoutMs: number;
   private readonly lockWaitMs: number;
   private readonly now: () => number;
+  private readonly commitDelayMs: number;
 
   constructor(private readonly db: Database.Database, o: GroupCommitOptions = {}) {
     this.maxBatch = o.maxBatch ?? 256;
     this.busyTimeoutMs = o.busyTimeoutMs ?? 5000;
     this.lockWaitMs = o.lockWaitMs ?? 5000;
     this.now = o.now ?? Date.now;
+    this.commitDelayMs = o.commitDelayMs ?? 0;
   }
 
   submit<T>(run: () => T): Promise<T> {
@@ -66,7 +73,8 @@ export class GroupCommit {
       this.queue.push({ run, savepoint, resolve: resolve as (v: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setImmediate(() => this.flush(false));
+        if (this.commitDelayMs > 0) setTimeout(() => this.flush(false), this.commitDelayMs);
+        else setImmediate(() => this.flush(false));
       }
     });
   }

@@ -44,7 +44,7 @@ export class SqliteStore implements Store {
   readonly subscriptions: SubscriptionStore;
   readonly feed: FeedStore;
 
-  constructor(filename: string, o: { walCheckpoints?: boolean } = {}) {
+  constructor(filename: string, o: { walCheckpoints?: boolean; commitDelayMs?: number } = {}) {
     this.db = keepConnection(new Database(filename));
     // exec, not pragma(): pragma() prepares a statement that would become garbage (statement-cache.ts).
     this.db.exec("PRAGMA journal_mode = WAL");
@@ -57,7 +57,7 @@ export class SqliteStore implements Store {
     this.db.exec("PRAGMA temp_store = MEMORY");
     if (o.walCheckpoints === false) this.db.exec("PRAGMA wal_autocheckpoint = 0");
     this.db.exec("PRAGMA busy_timeout = 5000"); // another process holding the write lock: wait, don't fail
-    this.writes = new GroupCommit(this.db);
+    this.writes = new GroupCommit(this.db, { commitDelayMs: o.commitDelayMs });
     // Built once: better-sqlite3's transaction() makes four wrapper functions each time it is called.
     this.claimLeases = this.db.transaction((p: ClaimParams): string[] =>
       (prepareCached(this.db, `UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @until, attempts = attempts + 1, updated_at = @now
