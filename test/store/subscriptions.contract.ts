@@ -52,6 +52,14 @@ export function describeSubscriptionsContract(ref: StoreRef): void {
       expect((await subs().getSubscription("legacy-uns-1"))?.userObjectId).toBe("alice");
     });
 
+    it("answers look-ups made at the same moment each with its own row, or none", async () => {
+      await subscribe(ALICE, "sub-a");
+      await subscribe(BOB, "sub-b");
+      const ids = ["sub-b", "nope", "sub-a", "sub-b", "bad\u0000id", "it's \\ odd"];
+      const found = await Promise.all(ids.map((id) => subs().getSubscription(id)));
+      expect(found.map((s) => s?.userObjectId)).toEqual(["bob", undefined, "alice", "bob", undefined, undefined]);
+    });
+
     it("lists a user's subscriptions, minted and claimed, by id, for the given hosts, in pages", async () => {
       const other = "other.fabrikam.com";
       await subscribe(ALICE, "s-2");
