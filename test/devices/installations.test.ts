@@ -101,6 +101,7 @@ describe("PUT /bridge/me/installations/{id}: iOS, Android, Windows and web devic
     const filtered = await b.call(token, "GET", `/bridge/me/installations?targetHostName=${OTHER_HOST}`);
     expect((filtered.json.value as Array<{ id: string }>).map((i) => i.id)).toEqual(["c3"]);
     expectGraphError(await b.call(token, "GET", "/bridge/me/installations?$top=0"), 400, "BadRequest");
+    expect(expectGraphError(await b.call(token, "GET", "/bridge/me/installations?$skiptoken="), 400, "BadRequest").message).toMatch(/'\$skiptoken'/);
   });
 });
 

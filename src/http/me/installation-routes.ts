@@ -7,8 +7,7 @@ import { GRAPH_JSON } from "../../legacy/response.js";
 import type { InstallationRecord } from "../../store/subscription-store.js";
 import { baseUrlOf, methodNotAllowed } from "../routes/notifications.js";
 import { authorizedHostOf, clientUserOf } from "./client-identity.js";
-
-const PAGE_SIZE = 100;
+import { idPageOf, sendIdPage } from "./id-pages.js";
 
 /** What a client sees of its installation; the Web Push auth secret is never echoed. */
 export function installationView(i: InstallationRecord) {
@@ -31,12 +30,8 @@ function idOf(req: Request): string {
   return id;
 }
 
-function pageOf(req: Request): { top: number; after?: string; host?: string } {
-  const top = req.query.$top === undefined ? PAGE_SIZE : Number(req.query.$top);
-  if (!Number.isInteger(top) || top < 1 || top > PAGE_SIZE) throw errors.invalidRequest(`'$top' must be a whole number from 1 to ${PAGE_SIZE}.`);
-  const after = req.query.$skiptoken === undefined ? undefined : String(req.query.$skiptoken);
-  const host = req.query.targetHostName === undefined ? undefined : normaliseHost(String(req.query.targetHostName));
-  return { top, after, host };
+function hostFilterOf(req: Request): string | undefined {
+  return req.query.targetHostName === undefined ? undefined : normaliseHost(String(req.query.targetHostName));
 }
 
 /**
@@ -48,15 +43,10 @@ export function createInstallationRoutes(d: InstallationDeps & { appHosts?: AppH
   r.route("/installations")
     .get(async (req: Request, res: Response) => {
       const user = clientUserOf(res);
-      const { top, after, host } = pageOf(req);
+      const { top, after } = idPageOf(req);
+      const host = hostFilterOf(req);
       const rows = await d.store.listUserInstallations({ tenantId: user.tenantId, userObjectId: user.userObjectId, targetHostName: host, now: d.now(), limit: top + 1, after });
-      const page = rows.slice(0, top);
-      const body: Record<string, unknown> = { value: page.map(installationView) };
-      if (rows.length > top) {
-        const next = new URLSearchParams({ ...(host ? { targetHostName: host } : {}), $top: String(top), $skiptoken: page[page.length - 1].id });
-        body["@odata.nextLink"] = `${baseUrlOf(req, d.publicBaseUrl)}/bridge/me/installations?${next.toString()}`;
-      }
-      res.status(200).type(GRAPH_JSON).send(JSON.stringify(body));
+      sendIdPage(req, res, { rows, top, view: installationView, path: "/bridge/me/installations", keep: host ? { targetHostName: host } : undefined, publicBaseUrl: d.publicBaseUrl });
     })
     .all(methodNotAllowed(["GET"]));
 

@@ -5,25 +5,16 @@ import { errors } from "../../errors.js";
 import { GRAPH_JSON } from "../../legacy/response.js";
 import type { SubscriptionRecord, SubscriptionStore } from "../../store/subscription-store.js";
 import { callerOf } from "../authenticate.js";
-import { baseUrlOf, methodNotAllowed } from "../routes/notifications.js";
+import { methodNotAllowed } from "../routes/notifications.js";
 import { authorizedHostOf, clientUserOf } from "./client-identity.js";
+import { idPageOf, sendIdPage } from "./id-pages.js";
 
 export const subscriptionView = (s: SubscriptionRecord) => ({ id: s.id, targetHostName: s.targetHostName, createdDateTime: s.createdAt.toISOString() });
-
-const PAGE_SIZE = 100;
 
 /** The hosts a list may show: the one asked for (once the app may use it), else every host the app may use. */
 function listedHosts(req: Request, res: Response, appHosts: AppHostRules | undefined): string[] | undefined {
   if (req.query.targetHostName !== undefined) return [authorizedHostOf(res, req.query.targetHostName, appHosts)];
   return hostsAllowedFor(callerOf(res), appHosts);
-}
-
-function pageOf(req: Request): { top: number; after?: string } {
-  const top = req.query.$top === undefined ? PAGE_SIZE : Number(req.query.$top);
-  if (!Number.isInteger(top) || top < 1 || top > PAGE_SIZE) throw errors.invalidRequest(`'$top' must be a whole number from 1 to ${PAGE_SIZE}.`);
-  const token = req.query.$skiptoken;
-  if (token !== undefined && (typeof token !== "string" || token.length === 0 || token.length > 256)) throw errors.invalidRequest("'$skiptoken' must be the value of a previous page's @odata.nextLink.");
-  return { top, after: token };
 }
 
 /**
@@ -36,16 +27,10 @@ export function createSubscriptionRoutes(o: { store: SubscriptionStore; appHosts
     .get(async (req: Request, res: Response) => {
       const user = clientUserOf(res);
       const hosts = listedHosts(req, res, o.appHosts);
-      const { top, after } = pageOf(req);
+      const { top, after } = idPageOf(req);
       const rows = await o.store.listUserSubscriptions({ tenantId: user.tenantId, userObjectId: user.userObjectId, hosts, limit: top + 1, after });
-      const page = rows.slice(0, top);
-      const body: Record<string, unknown> = { value: page.map(subscriptionView) };
-      if (rows.length > top) {
-        const next = new URLSearchParams({ $top: String(top), $skiptoken: page[page.length - 1].id });
-        if (req.query.targetHostName !== undefined) next.set("targetHostName", hosts![0]);
-        body["@odata.nextLink"] = `${baseUrlOf(req, o.publicBaseUrl)}/bridge/me/subscriptions?${next.toString()}`;
-      }
-      res.status(200).type(GRAPH_JSON).send(JSON.stringify(body));
+      const keep = req.query.targetHostName === undefined ? undefined : { targetHostName: hosts![0] };
+      sendIdPage(req, res, { rows, top, view: subscriptionView, path: "/bridge/me/subscriptions", keep, publicBaseUrl: o.publicBaseUrl });
     })
     .post(async (req: Request, res: Response) => {
       const body = req.body as Record<string, unknown> | undefined;
