@@ -38,6 +38,8 @@ export interface EmulatorOptions {
   logger?: EmulatorLogger;
   /** Ids of notifications and deliveries; random UUIDs by default. */
   newId?: () => string;
+  /** Recorded deliveries kept in memory (the oldest are dropped first); default MAX_DELIVERIES (10,000). */
+  maxDeliveries?: number;
 }
 
 export interface Emulator {
@@ -66,7 +68,7 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
 
   let writer: StateFileWriter | undefined;
   const markChanged = () => writer?.markChanged();
-  const store = new HubStore(markChanged);
+  const store = new HubStore(markChanged, options.maxDeliveries);
   const faults = new FaultRegistry(options.faults);
   const scheduler = new Scheduler({ now, onChange: markChanged, fire: (entry) => fireScheduled(entry) });
   const handlers: HandlerDeps = { store, scheduler, now, newId: options.newId ?? randomUUID };

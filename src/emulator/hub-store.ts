@@ -28,7 +28,7 @@ export interface StoredState {
   hubs: string[];
 }
 
-/** Deliveries kept in memory; the oldest are dropped first. */
+/** Deliveries kept in memory by default; the oldest are dropped first. */
 export const MAX_DELIVERIES = 10_000;
 /** Send records kept per hub; the oldest are dropped first. */
 export const MAX_NOTIFICATIONS_PER_HUB = 5_000;
@@ -39,8 +39,12 @@ export class HubStore implements EmulatorView {
   private readonly installations = new Map<string, Map<string, EmulatorInstallation>>();
   private readonly notifications = new Map<string, Map<string, NotificationRecord>>();
   private deliveries: RecordedDelivery[] = [];
+  private dropped = 0;
 
-  constructor(private readonly onChange: () => void = () => {}) {}
+  constructor(
+    private readonly onChange: () => void = () => {},
+    private readonly maxDeliveries = MAX_DELIVERIES,
+  ) {}
 
   touchHub(hub: string): void {
     if (this.hubs.has(hub)) return;
@@ -81,7 +85,7 @@ export class HubStore implements EmulatorView {
   recordDeliveries(deliveries: RecordedDelivery[]): void {
     if (deliveries.length === 0) return;
     this.deliveries.push(...deliveries);
-    if (this.deliveries.length > MAX_DELIVERIES) this.deliveries = this.deliveries.slice(-MAX_DELIVERIES);
+    this.trimDeliveries();
     this.onChange();
   }
 
@@ -123,7 +127,20 @@ export class HubStore implements EmulatorView {
     state.hubs.forEach((h) => this.hubs.add(h));
     for (const i of state.installations) this.mapOf(this.installations, i.hub).set(i.installationId, i);
     for (const n of state.notifications) this.mapOf(this.notifications, n.hub).set(n.id, n);
-    this.deliveries = state.deliveries.slice(-MAX_DELIVERIES);
+    this.deliveries = [...state.deliveries];
+    this.trimDeliveries();
+  }
+
+  /** How many recorded deliveries were dropped (oldest first) to keep at most maxDeliveries. */
+  droppedDeliveries(): number {
+    return this.dropped;
+  }
+
+  private trimDeliveries(): void {
+    const excess = this.deliveries.length - this.maxDeliveries;
+    if (excess <= 0) return;
+    this.deliveries = this.deliveries.slice(excess);
+    this.dropped += excess;
   }
 
   private mapOf<T>(maps: Map<string, Map<string, T>>, hub: string): Map<string, T> {

@@ -56,4 +56,6 @@ export interface EmulatorView {
   listHubs(): string[];
   listInstallations(hub?: string): EmulatorInstallation[];
   listDeliveries(filter?: DeliveryFilter): RecordedDelivery[];
+  /** Recorded deliveries dropped, oldest first, beyond the emulator's maxDeliveries. */
+  droppedDeliveries(): number;
 }

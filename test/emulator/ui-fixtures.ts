@@ -56,4 +56,8 @@ export class FakeEmulatorView implements EmulatorView {
       Object.entries(filter ?? {}).every(([name, value]) => value === undefined || d[name as keyof RecordedDelivery] === value),
     );
   }
+
+  droppedDeliveries(): number {
+    return 0;
+  }
 }

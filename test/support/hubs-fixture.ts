@@ -30,9 +30,12 @@ export interface HubsFixture {
   close(): Promise<void>;
 }
 
-/** An emulator on an ephemeral loopback port, with an SDK client to register devices on `hub`. */
-export async function startHubsFixture(hub = HUB): Promise<HubsFixture> {
-  const emulator = await startEmulator({ port: 0 });
+/**
+ * An emulator on an ephemeral loopback port, with an SDK client to register devices on `hub`.
+ * `maxDeliveries`: recorded deliveries kept (the emulator's default 10,000 when absent).
+ */
+export async function startHubsFixture(hub = HUB, o: { maxDeliveries?: number } = {}): Promise<HubsFixture> {
+  const emulator = await startEmulator({ port: 0, maxDeliveries: o.maxDeliveries });
   const connectionString = emulator.connectionString();
   const admin = createHubClient({ connectionString, hubName: hub, allowInsecureHttp: true });
   return {
