@@ -1,6 +1,6 @@
-import type { AcceptInput, NotificationState } from "./store.js";
+import type { AcceptInput, NotificationState, StoredRouting } from "./store.js";
 import { parseNotificationBody } from "./records.js";
-import { normaliseFeedHost, type FeedChangeOutcome, type FeedItemRecord, type FeedStateChange, type ReadState, type UserActionState } from "./feed.js";
+import { normaliseFeedHost, type FeedChangeOutcome, type FeedItemRecord, type FeedStateChange, type ReadState, type SyncTarget, type UserActionState } from "./feed.js";
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
@@ -23,10 +23,28 @@ export function toFeedItemRecord(r: Row): FeedItemRecord {
   };
 }
 
-/** The tag expression of the notification's primary send (`primary_send` column), which sync pushes narrow. */
-export function tagExpressionOf(r: Row): string | undefined {
-  if (r.primary_send === null || r.primary_send === undefined) return undefined;
-  return (JSON.parse(String(r.primary_send)) as { tagExpression?: string }).tagExpression;
+const PRIMARY_MAIN_DELIVERY = "FROM deliveries d WHERE d.notification_id = f.id AND d.purpose = 'primary' AND d.role = 'main' ORDER BY d.id LIMIT 1";
+/**
+ * What syncTargetOf reads beside the feed_items columns (`f`) and the notification's (`n`): its
+ * routing decision, and the send and destination of its primary main delivery (a shadow copy's
+ * never counts). The same SQL on both backends.
+ */
+export const SYNC_TARGET_COLUMNS = `n.routing, (SELECT d.send ${PRIMARY_MAIN_DELIVERY}) AS primary_send, (SELECT d.destination ${PRIMARY_MAIN_DELIVERY}) AS primary_destination`;
+
+const opt = (v: unknown): string | undefined => (v === null || v === undefined ? undefined : String(v));
+
+/**
+ * Where a changed item's sync pushes go (a row with SYNC_TARGET_COLUMNS): the destination and tag
+ * expression of the notification's primary main delivery. null when routing sent the notification
+ * to Graph or a dry run: no hub delivered it (a shadow copy is not its delivery), so none carries its sync push.
+ */
+export function syncTargetOf(r: Row): SyncTarget | null {
+  const routing = opt(r.routing) === undefined ? undefined : (JSON.parse(String(r.routing)) as StoredRouting);
+  if (routing && routing.type !== "hubs") return null;
+  // A hubs decision names the main destination too, should its deliveries be gone.
+  const destination = opt(r.primary_destination) ?? routing?.destination;
+  const sent = opt(r.primary_send) === undefined ? undefined : (JSON.parse(String(r.primary_send)) as { tagExpression?: string });
+  return { ...(destination !== undefined ? { destination } : {}), ...(sent?.tagExpression !== undefined ? { tagExpression: sent.tagExpression } : {}) };
 }
 
 /** The new item's columns (before change_seq, which each backend assigns), in FEED_INSERT_COLUMNS order. */

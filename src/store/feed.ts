@@ -4,10 +4,24 @@ import type { NativeSend } from "../delivery/native-send.js";
 /** A sync push to queue in the outbox (the shape of the store's DeliveryInput). */
 export interface FeedSyncDelivery {
   id: string;
+  /** The changed item it is recorded under (its status lists it; it expires with it). */
+  notificationId: string;
   platform: NativeSend["platform"];
   purpose: NativeSend["purpose"];
   send: NativeSend;
   dueAt: Date;
+  /** The routing destination that sends it (ROUTING_FILE); absent: the single destination. */
+  destination?: string;
+  /** Sync pushes follow the notification's main delivery, never a shadow copy. */
+  role?: "main";
+}
+
+/** Where the sync pushes of a changed item go: where its notification's primary main delivery went. */
+export interface SyncTarget {
+  /** That delivery's routing destination (ROUTING_FILE); absent: the single destination. */
+  destination?: string;
+  /** That delivery's tag expression; absent when unknown (the planner then targets the user). */
+  tagExpression?: string;
 }
 
 /** The Connected Devices SDK's `UserNotificationReadState` and `UserNotificationUserActionState`, as Graph spelled enums. */
@@ -35,6 +49,12 @@ export interface FeedItemRecord {
   changeSeq: number;
   /** A later POST with the same appNotificationId replaced it. */
   removed: boolean;
+}
+
+/** An item a change altered, as the store hands it to the sync planner. */
+export interface ChangedFeedItem extends FeedItemRecord {
+  /** null: the notification went to Microsoft Graph or a dry run (ROUTING_FILE), where no sync push can follow it. */
+  syncTarget: SyncTarget | null;
 }
 
 /** Whose feed: a subscription id (X-UNS-ID) and one app (target host). */
@@ -68,7 +88,7 @@ export interface ChangeFeedStateInput extends FeedScope {
   ifVersion?: number;
   now: Date;
   /** The sync pushes announcing the changed items, written in the same transaction (none: no push). */
-  planSync?: (changed: Array<FeedItemRecord & { tagExpression?: string }>) => FeedSyncDelivery[];
+  planSync?: (changed: ChangedFeedItem[]) => FeedSyncDelivery[];
 }
 
 export type FeedChangeOutcome = "changed" | "unchanged" | "not-found" | "stale";

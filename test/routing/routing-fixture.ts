@@ -9,10 +9,13 @@ import { createHubSender } from "../../src/delivery/hubs/hub-sender.js";
 import { createNotificationHubsStrategy } from "../../src/delivery/hubs/hubs-strategy.js";
 import { createSendDelivery } from "../../src/delivery/hubs/send-delivery.js";
 import type { DeliveryStrategy } from "../../src/delivery/strategy.js";
+import { createSyncPlanner } from "../../src/feed/plan-sync.js";
+import { newTimeOrderedId } from "../../src/ids.js";
 import { startEmulator, type RunningEmulator } from "../../src/emulator/server.js";
 import { createOutboxWorker, type OutboxWorker } from "../../src/outbox/worker.js";
 import { assembleRouting, type RoutingAssembly } from "../../src/routing/assemble-routing.js";
 import { DestinationSet, routedHubSender } from "../../src/routing/destination-set.js";
+import { routedHubInstallations } from "../../src/routing/routed-installations.js";
 import type { SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { freshSqliteStore } from "../support/hubs-fixture.js";
 import { RECORDED_NOW, testApp } from "../support/test-app.js";
@@ -47,8 +50,11 @@ export interface RoutedBridge {
   close(): Promise<void>;
 }
 
-/** The bridge's routing parts over a real store and the real SDK, as the bridge assembles them. */
-export async function routedBridge(o: { env: Record<string, string>; file: object; graph?: DeliveryStrategy; now?: () => Date }): Promise<RoutedBridge> {
+/**
+ * The bridge's routing parts over a real store and the real SDK, as the bridge assembles them.
+ * `feed`: FEED=on, with the client API's installations registered on the hubs of their host.
+ */
+export async function routedBridge(o: { env: Record<string, string>; file: object; graph?: DeliveryStrategy; now?: () => Date; feed?: boolean }): Promise<RoutedBridge> {
   const now = o.now ?? (() => RECORDED_NOW);
   const path = join(mkdtempSync(join(tmpdir(), "gnb-routing-")), "routing.json");
   const write = (file: object) => writeFileSync(path, JSON.stringify(file, null, 2));
@@ -60,7 +66,7 @@ export async function routedBridge(o: { env: Record<string, string>; file: objec
     close: async () => undefined,
   }), now);
   const sender = routedHubSender(destinations);
-  const hubs = createNotificationHubsStrategy({ sender, tagTemplate: "$UserId:{unsId}", iosFallbackMode: "deferred", now, mode: { kind: "outbox", store } });
+  const hubs = createNotificationHubsStrategy({ sender, tagTemplate: "$UserId:{unsId}", iosFallbackMode: "deferred", now, mode: { kind: "outbox", store }, feed: o.feed });
   const registry = new Registry();
   const routing = await assembleRouting({
     table: load().table, source: path, load, hubs, destinations,
@@ -68,7 +74,14 @@ export async function routedBridge(o: { env: Record<string, string>; file: objec
     defaultTagTemplate: "$UserId:{unsId}", registry, now, logger: pino({ level: "silent" }),
   });
   const worker = createOutboxWorker({ store, send: createSendDelivery({ store, sender }), now, owner: "routing-test", random: () => 0.5, maxAttempts: 3, onAttempt: routing.onAttempt });
-  const app = testApp({ strategy: routing.strategy, store, now, routing: routing.state });
+  const feed = o.feed ? {
+    feed: { planSync: createSyncPlanner({ tagTemplate: "$UserId:{unsId}", newId: newTimeOrderedId }) },
+    hubInstallations: routedHubInstallations({
+      table: routing.state.current, timeoutMs: 5000, now,
+      client: async (d) => createHubClient({ connectionString: d.connectionString, hubName: d.hubName, allowInsecureHttp: true }),
+    }),
+  } : {};
+  const app = testApp({ strategy: routing.strategy, store, now, routing: routing.state, ...feed });
   return { app, store, worker, routing, destinations, file: path, registry, write, close: async () => { await destinations.close(); await store.close(); } };
 }
 

@@ -1,6 +1,8 @@
+import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import type { FeedItemRecord } from "../../src/store/feed.js";
-import type { AcceptInput } from "../../src/store/store.js";
+import { createSyncPlanner } from "../../src/feed/plan-sync.js";
+import type { FeedItemRecord, FeedSyncDelivery } from "../../src/store/feed.js";
+import type { AcceptInput, StoredRouting } from "../../src/store/store.js";
 import { aDeliveryInput, anAcceptInput, aNativeSend, at, HOUR, T0 } from "./fixtures.js";
 import type { StoreRef } from "./store.contract.js";
 
@@ -9,9 +11,14 @@ const ALICE = { unsId: "uns-alice", targetHostName: "contoso.example" };
 /** An accept that writes its feed item. */
 const aFeedAccept = (o: Parameters<typeof anAcceptInput>[0] = {}): AcceptInput => ({ ...anAcceptInput(o), feed: true });
 
-const aSync = (changed: FeedItemRecord[]) => [
-  aDeliveryInput({ send: aNativeSend({ purpose: "feed-sync", body: JSON.stringify({ ids: changed.map((c) => c.id) }) }), purpose: "feed-sync" }),
-];
+const aSync = (changed: FeedItemRecord[]): FeedSyncDelivery[] => {
+  const send = aNativeSend({ purpose: "feed-sync", body: JSON.stringify({ ids: changed.map((c) => c.id) }) });
+  return [{ id: randomUUID(), notificationId: changed[0].id, platform: send.platform, purpose: "feed-sync", send, dueAt: T0 }];
+};
+/** The bridge's planner: sync pushes go where each changed item's notification went. */
+let syncIds = 0;
+const realSync = (origin?: string) => createSyncPlanner({ tagTemplate: "$UserId:{unsId}", newId: () => `sync-${++syncIds}` })({ unsId: ALICE.unsId, originInstallationId: origin, now: at(1) });
+const routedTo = (destination: string, type: StoredRouting["type"] = "hubs", shadow?: string): StoredRouting => ({ route: "host:contoso.example", destination, type, ...(shadow ? { shadow } : {}) });
 
 export function describeFeedContract(ref: StoreRef): void {
   const accept = async (o: Parameters<typeof anAcceptInput>[0], when: Date) => {
@@ -95,8 +102,43 @@ export function describeFeedContract(ref: StoreRef): void {
     it("hands the planner the tag expression of the notification's primary send", async () => {
       const id = await accept({ deliveries: [aDeliveryInput({ send: aNativeSend({ tagExpression: "$UserId:{uns-alice}" }) })] }, T0);
       let seen: unknown;
-      await ref.store.feed.changeFeedState({ ...ALICE, ids: [id], set: { readState: "read" }, now: at(1), planSync: (c) => ((seen = c.map((x) => x.tagExpression)), []) });
-      expect(seen).toEqual(["$UserId:{uns-alice}"]);
+      await ref.store.feed.changeFeedState({ ...ALICE, ids: [id], set: { readState: "read" }, now: at(1), planSync: (c) => ((seen = c.map((x) => x.syncTarget)), []) });
+      expect(seen).toEqual([{ tagExpression: "$UserId:{uns-alice}" }]);
+    });
+
+    it("records the sync pushes for the destination of the notification's main delivery, never its shadow's; without routing for none", async () => {
+      const main = aDeliveryInput({ id: "1-main", destination: "hub-b", role: "main", send: aNativeSend({ tagExpression: "$UserId:{uns-alice}", destination: "hub-b" }) });
+      const shadow = aDeliveryInput({ id: "0-shadow", destination: "hub-c", role: "shadow", send: aNativeSend({ tagExpression: "shadow:{uns-alice}", destination: "hub-c" }) });
+      const routed = await accept({ routing: routedTo("hub-b", "hubs", "hub-c"), deliveries: [shadow, main] }, T0);
+      const single = await accept({}, T0);
+      await ref.store.feed.changeFeedState({ ...ALICE, ids: [routed], set: { userActionState: "dismissed" }, now: at(1), planSync: realSync("alice-pixel") });
+      await ref.store.feed.changeFeedState({ ...ALICE, ids: [single], set: { userActionState: "dismissed" }, now: at(1), planSync: realSync("alice-pixel") });
+      const [r] = await syncDeliveries(routed);
+      expect(r).toMatchObject({ destination: "hub-b", role: "main", send: { destination: "hub-b", tagExpression: "($UserId:{uns-alice}) && !$InstallationId:{alice-pixel}" } });
+      const [s] = await syncDeliveries(single);
+      expect(s).toMatchObject({ role: "main", send: { tagExpression: "(uns:uns-alice) && !$InstallationId:{alice-pixel}" } });
+      expect(s.destination).toBeUndefined();
+      expect(s.send.destination).toBeUndefined();
+    });
+
+    it("queues no sync push for an item routed to Graph (even with a shadow hub) or a dry run, and still changes it", async () => {
+      const first = await ref.store.feed.feedChangesSince({ ...ALICE, afterSeq: 0, limit: 50, now: at(1) });
+      const dry = await accept({ routing: routedTo("nowhere", "dry-run"), deliveries: [] }, T0);
+      const graph = await accept({ routing: routedTo("legacy", "graph", "hub-b"), deliveries: [aDeliveryInput({ destination: "hub-b", role: "shadow", send: aNativeSend({ destination: "hub-b" }) })] }, T0);
+      const results = await ref.store.feed.changeFeedState({ ...ALICE, ids: "all", set: { userActionState: "dismissed" }, now: at(1), planSync: realSync() });
+      expect(results.map((r) => [r.id, r.outcome, r.item?.version]).sort()).toEqual([[dry, "changed", 2], [graph, "changed", 2]].sort());
+      expect([...(await syncDeliveries(dry)), ...(await syncDeliveries(graph))]).toEqual([]);
+      const changes = await ref.store.feed.feedChangesSince({ ...ALICE, afterSeq: first.lastSeq, limit: 50, now: at(2) });
+      expect(changes.items.map((x) => [x.id, x.userActionState]).sort()).toEqual([[dry, "dismissed"], [graph, "dismissed"]].sort());
+    });
+
+    it("announces the items of one change on each destination they went to, each push under one of its own items", async () => {
+      const onA = await accept({ routing: routedTo("hub-a"), deliveries: [aDeliveryInput({ destination: "hub-a", send: aNativeSend({ destination: "hub-a" }) })] }, T0);
+      const onB = await accept({ routing: routedTo("hub-b"), deliveries: [aDeliveryInput({ destination: "hub-b", send: aNativeSend({ destination: "hub-b" }) })] }, at(1));
+      await ref.store.feed.changeFeedState({ ...ALICE, ids: "all", set: { readState: "read" }, now: at(2), planSync: realSync() });
+      const named = async (id: string) => (await syncDeliveries(id)).map((d) => [d.destination, JSON.parse(JSON.parse(d.send.body).message.data.gnbSync).changes.map((c: { id: string }) => c.id)]);
+      expect(await named(onA)).toEqual([["hub-a", [onA]]]);
+      expect(await named(onB)).toEqual([["hub-b", [onB]]]);
     });
 
     it("refuses a stale version, another user's item and an unknown id, writing nothing", async () => {

@@ -1,7 +1,7 @@
 import type pg from "pg";
-import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope, FeedStore } from "../feed.js";
+import type { ChangedFeedItem, ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope, FeedStore } from "../feed.js";
 import { normaliseFeedHost } from "../feed.js";
-import { changedItem, decideFeedChange, tagExpressionOf, toFeedItemRecord } from "../feed-rules.js";
+import { changedItem, decideFeedChange, SYNC_TARGET_COLUMNS, syncTargetOf, toFeedItemRecord } from "../feed-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues } from "../records.js";
 import { beginWithAcceptLocks } from "./postgres-accept-locks.js";
 import { withTransaction } from "./postgres-transaction.js";
@@ -58,7 +58,7 @@ export function changeFeedStateInPostgres(pool: pg.Pool, input: ChangeFeedStateI
       ? (await c.query(`SELECT f.id FROM feed_items f WHERE ${SCOPE} AND ${LISTED} ORDER BY f.created_at, f.id`, [...scope, nowMs])).rows.map((r: Row) => String(r.id))
       : [...new Set(input.ids)];
     const { rows } = await c.query(
-      `SELECT f.*, n.body, (SELECT d.send FROM deliveries d WHERE d.notification_id = f.id AND d.purpose = 'primary' LIMIT 1) AS primary_send
+      `SELECT f.*, n.body, ${SYNC_TARGET_COLUMNS}
        FROM feed_items f JOIN notifications n ON n.id = f.id WHERE f.id = ANY($3::text[]) AND ${SCOPE}`,
       [...scope, ids],
     );
@@ -79,14 +79,14 @@ export function changeFeedStateInPostgres(pool: pg.Pool, input: ChangeFeedStateI
       );
       for (const r of updated.rows as Row[]) seqs.set(String(r.id), Number(r.change_seq));
     }
-    const changed: Array<FeedItemRecord & { tagExpression?: string }> = [];
+    const changed: ChangedFeedItem[] = [];
     const results = decided.map(({ id, row, item, d }): FeedChangeResult => {
       if (d.outcome !== "changed" || !item || !row || !d.readState || !d.userActionState) return { id, outcome: d.outcome, item: d.outcome === "not-found" ? undefined : item };
       const after = changedItem(item, { readState: d.readState, userActionState: d.userActionState, nowMs, changeSeq: seqs.get(id) ?? item.changeSeq });
-      changed.push({ ...after, tagExpression: tagExpressionOf(row) });
+      changed.push({ ...after, syncTarget: syncTargetOf(row) });
       return { id, outcome: "changed", item: after };
     });
-    if (changed.length > 0 && input.planSync) await insertDeliveries(c, input.planSync(changed).map((d) => deliveryValues(d, changed[0].id, nowMs)));
+    if (changed.length > 0 && input.planSync) await insertDeliveries(c, input.planSync(changed).map((d) => deliveryValues(d, d.notificationId, nowMs)));
     return results;
   }, beginWithAcceptLocks([input.unsId]));
 }

@@ -1,9 +1,9 @@
 import type Database from "better-sqlite3";
 import type { GroupCommit } from "./group-commit.js";
 import { prepareCached } from "./statement-cache.js";
-import type { ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope, FeedStore } from "../feed.js";
+import type { ChangedFeedItem, ChangeFeedStateInput, FeedChangeResult, FeedChanges, FeedFilter, FeedItemRecord, FeedPageQuery, FeedScope, FeedStore } from "../feed.js";
 import { normaliseFeedHost } from "../feed.js";
-import { changedItem, decideFeedChange, FEED_INSERT_COLUMNS, feedItemValues, tagExpressionOf, toFeedItemRecord } from "../feed-rules.js";
+import { changedItem, decideFeedChange, FEED_INSERT_COLUMNS, feedItemValues, SYNC_TARGET_COLUMNS, syncTargetOf, toFeedItemRecord } from "../feed-rules.js";
 import { DELIVERY_COLUMNS, deliveryValues } from "../records.js";
 import type { AcceptPlan } from "../accept-plan.js";
 
@@ -72,12 +72,12 @@ export function changeFeedStateInSqlite(db: Database.Database, input: ChangeFeed
   const ids = input.ids === "all"
     ? (prepareCached(db, `SELECT f.id FROM feed_items f WHERE ${SCOPE} AND ${LISTED} ORDER BY f.created_at, f.id`).all({ ...scope, now: nowMs }) as Row[]).map((r) => String(r.id))
     : [...new Set(input.ids)];
-  const select = prepareCached(db, `SELECT f.*, n.body, (SELECT d.send FROM deliveries d WHERE d.notification_id = f.id AND d.purpose = 'primary' LIMIT 1) AS primary_send
+  const select = prepareCached(db, `SELECT f.*, n.body, ${SYNC_TARGET_COLUMNS}
       FROM feed_items f JOIN notifications n ON n.id = f.id WHERE f.id = @id AND ${SCOPE}`);
   const update = prepareCached(db, `UPDATE feed_items SET read_state = @readState, user_action_state = @actionState, version = version + 1,
       modified_at = @now, change_seq = ${NEXT_SEQ} WHERE id = @id RETURNING change_seq`);
   const results: FeedChangeResult[] = [];
-  const changed: Array<FeedItemRecord & { tagExpression?: string }> = [];
+  const changed: ChangedFeedItem[] = [];
   for (const id of ids) {
     const row = select.get({ ...scope, id }) as Row | undefined;
     const item = row && toFeedItemRecord(row);
@@ -89,11 +89,11 @@ export function changeFeedStateInSqlite(db: Database.Database, input: ChangeFeed
     const { change_seq } = update.get({ id, readState: d.readState, actionState: d.userActionState, now: nowMs }) as Row;
     const after = changedItem(item, { readState: d.readState, userActionState: d.userActionState, nowMs, changeSeq: Number(change_seq) });
     results.push({ id, outcome: "changed", item: after });
-    changed.push({ ...after, tagExpression: tagExpressionOf(row) });
+    changed.push({ ...after, syncTarget: syncTargetOf(row) });
   }
   if (changed.length > 0 && input.planSync) {
     const insert = prepareCached(db, INSERT_DELIVERY);
-    for (const delivery of input.planSync(changed)) insert.run(...deliveryValues(delivery, changed[0].id, nowMs));
+    for (const delivery of input.planSync(changed)) insert.run(...deliveryValues(delivery, delivery.notificationId, nowMs));
   }
   return results;
 }
