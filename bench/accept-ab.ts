@@ -13,6 +13,9 @@ import { readThreadCpuMs } from "./lib/proc-stats.js";
  * `--connections` go, then a paced `--rate`/s for `--paced-s` seconds; main-thread CPU (from
  * /proc) over accepted requests for each. Prints every round and the medians. `--prof-dir=<dir>`
  * also writes V8 CPU profiles of each bridge there (a folder per run; read with bench/profile-top.ts).
+ * `--role` is BRIDGE_ROLE of both; `--role-a`/`--role-b` set one side's (e.g. the same build with
+ * `--role-b=api`, no outbox: what sending beside the accepts costs the main thread). `--env-a`/`--env-b`
+ * add one bridge setting to one side (`--env-b=SQLITE_COMMIT_DELAY_MS=4`).
  */
 const { values: args } = parseArgs({
   options: {
@@ -23,6 +26,8 @@ const { values: args } = parseArgs({
     rate: { type: "string", default: "1000" },
     "paced-s": { type: "string", default: "6" },
     role: { type: "string", default: "all" },
+    "role-a": { type: "string" }, "role-b": { type: "string" },
+    "env-a": { type: "string" }, "env-b": { type: "string" },
     "prof-dir": { type: "string" },
   },
 });
@@ -32,11 +37,14 @@ const log = (s: string) => console.error(`[accept-ab] ${s}`);
 const sink = spawnTs("bench/children/nh-sink.ts", {});
 const connectionString = `Endpoint=http://127.0.0.1:${await sink.line("READY ", 20_000)}/;SharedAccessKeyName=DefaultFullSharedAccessSignature;SharedAccessKey=${Buffer.alloc(32, 7).toString("base64")}`;
 
-async function measure(dir: string, tag: string): Promise<{ max: number; maxRate: number; paced: number }> {
+/** `NAME=value` as an environment entry; nothing for undefined. */
+const envOf = (s: string | undefined): Record<string, string> => (s ? { [s.slice(0, s.indexOf("="))]: s.slice(s.indexOf("=") + 1) } : {});
+
+async function measure(dir: string, role: string, env: Record<string, string>, tag: string): Promise<{ max: number; maxRate: number; paced: number }> {
   const db = await createDatabase("sqlite");
   const port = await freePort();
   const profile = args["prof-dir"] ? ["--cpu-prof", `--cpu-prof-dir=${args["prof-dir"]}/${tag}`] : [];
-  const child = spawnTs(`${dir}/src/main.js`, { ...bridgeEnv(port, db.url, connectionString), BRIDGE_ROLE: String(args.role) }, profile);
+  const child = spawnTs(`${dir}/src/main.js`, { ...bridgeEnv(port, db.url, connectionString), BRIDGE_ROLE: role, ...env }, profile);
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForHttp(`${url}/healthz`, 20_000, child);
@@ -60,7 +68,9 @@ try {
 const runs: Record<"A" | "B", Array<{ max: number; maxRate: number; paced: number }>> = { A: [], B: [] };
 for (let round = 0; round < Number(args.rounds); round++) {
   for (const v of (round % 2 === 0 ? ["A", "B"] : ["B", "A"]) as Array<"A" | "B">) {
-    const r = await measure(v === "A" ? args.a : args.b, `${v}${round}-${Date.now()}`);
+    const role = (v === "A" ? args["role-a"] : args["role-b"]) ?? String(args.role);
+    const env = envOf(v === "A" ? args["env-a"] : args["env-b"]);
+    const r = await measure(v === "A" ? args.a : args.b, role, env, `${v}${round}-${Date.now()}`);
     runs[v].push(r);
     log(`round ${round + 1} ${v}: max ${r.max.toFixed(3)} ms/accept at ${Math.round(r.maxRate)}/s; paced ${r.paced.toFixed(3)} ms/accept`);
   }
