@@ -118,6 +118,17 @@ describe.runIf(shouldRunBrowserTests(process.env))("emulator viewer page in head
     expect(await role("late-click", "title").textContent()).toBe("Late");
   });
 
+  it("says when older deliveries are no longer kept", async () => {
+    expect(await page.getByTestId("status").textContent()).not.toMatch(/no longer kept/);
+    view.dropped = 12;
+    try {
+      await page.getByTestId("refresh").click();
+      await expect.poll(() => page.getByTestId("status").textContent()).toMatch(/ · 12 older ones no longer kept \(the emulator keeps the latest\)$/);
+    } finally {
+      view.dropped = 0;
+    }
+  });
+
   it("picks up new deliveries by itself every 2 seconds", async () => {
     view.deliveries.push(aDelivery({ id: "late-poll", hub: "contoso", installationId: "android-1", platform: "fcmv1",
       headers: { "Content-Type": "application/json;charset=utf-8" },

@@ -57,7 +57,10 @@ export class FakeEmulatorView implements EmulatorView {
     );
   }
 
+  /** What droppedDeliveries() answers. */
+  dropped = 0;
+
   droppedDeliveries(): number {
-    return 0;
+    return this.dropped;
   }
 }

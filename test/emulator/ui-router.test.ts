@@ -25,6 +25,13 @@ describe("GET /_emulator/deliveries", () => {
     expect(res.body.deliveries[0].rendered).toBeUndefined();
   });
 
+  it("says how many older deliveries the emulator no longer keeps", async () => {
+    const view = new FakeEmulatorView([], [newer]);
+    expect((await request(createTestApp(view)).get("/_emulator/deliveries").expect(200)).body.droppedDeliveries).toBe(0);
+    view.dropped = 25;
+    expect((await request(createTestApp(view)).get("/_emulator/deliveries").expect(200)).body.droppedDeliveries).toBe(25);
+  });
+
   it("puts the later-recorded one first when times are equal", async () => {
     const twin = aDelivery({ id: "d-twin", receivedAt: older.receivedAt });
     const res = await request(createTestApp(new FakeEmulatorView([], [older, twin]))).get("/_emulator/deliveries").expect(200);

@@ -208,11 +208,13 @@ export const VIEWER_SCRIPT = String.raw`
     state.busy = true;
     Promise.all([getJson("installations"), getJson("deliveries?view=1")]).then(function (results) {
       var data = { hubs: results[0].hubs || [], installations: results[0].installations || [], deliveries: results[1].deliveries || [] };
+      var dropped = results[1].droppedDeliveries || 0;
       var key = JSON.stringify(data) + "|" + state.hub;
       if (key !== state.lastKey) { render(data); state.lastKey = key; }
       statusLine.className = "status";
       statusLine.textContent = "Updated " + new Date().toLocaleTimeString() + " · " + data.installations.length +
-        " installations · " + data.deliveries.length + " notifications";
+        " installations · " + data.deliveries.length + " notifications" +
+        (dropped > 0 ? " · " + dropped + " older ones no longer kept (the emulator keeps the latest)" : "");
     }).catch(function (error) {
       statusLine.className = "status error";
       statusLine.textContent = "Cannot reach the emulator: " + error.message;

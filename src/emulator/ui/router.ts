@@ -30,7 +30,8 @@ export function createEmulatorUiRouter(view: EmulatorView): express.Router {
     const query = parseDeliveryQuery(req.query as Record<string, unknown>);
     if (!query.ok) return sendProblem(res, query.problem);
     res.set("Cache-Control", "no-store");
-    res.json({ deliveries: listDeliveries(view, query.value.filter, query.value.withView) });
+    // droppedDeliveries: older ones the emulator no longer keeps (all hubs), so a short list is not mistaken for a loss.
+    res.json({ deliveries: listDeliveries(view, query.value.filter, query.value.withView), droppedDeliveries: view.droppedDeliveries() });
   });
 
   router.get("/installations", (req, res) => {
