@@ -5,6 +5,7 @@ import { expectedDevices, startDeviceHub, tallyDeliveries, type DeviceHub } from
 import { acceptedIds, acceptedTargets, runLoad } from "./legacy-load.js";
 import { listAllDeliveries, waitForOutboxDrained } from "./outbox-view.js";
 import { restartAndExpectEveryAcceptedDelivered } from "./verify-restart.js";
+import { until } from "../support/until.js";
 
 let hub: DeviceHub | undefined;
 const bridges: BridgeProcess[] = [];
@@ -81,7 +82,18 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
     expect({ missing: tally.missing, duplicates: tally.duplicates }).toEqual({ missing: [], duplicates: 0 });
 
     // Whichever process answers the scrape, it reports every process's requests and the primary's deliveries.
+    // The counts are eventually consistent, so the first scrapes may be behind: the outbox thread posts
+    // each attempt to the primary's main thread after writing it (the store says "sent" first), and a
+    // process that misses a scrape's 1 s collection is counted as it last answered (not at all, the
+    // first time). Nothing is under way any more, so once a scrape has it all, every scrape must.
     const sent = (await listAllDeliveries(bridge.url, "sent")).length;
+    await until("a scrape counting every request and every sent delivery", async () => {
+      const text = await scrape(bridge);
+      const counted = { requests: sumSamples(text, "gnb_http_requests_total", { route: "/beta/me/notifications", status: "201" }), sent: sumSamples(text, "gnb_deliveries_total", { outcome: "sent" }) };
+      expect(counted.requests).toBeLessThanOrEqual(60); // behind, never ahead
+      expect(counted.sent).toBeLessThanOrEqual(sent);
+      return counted.requests === 60 && counted.sent === sent ? true : undefined;
+    }, 15_000);
     for (let n = 0; n < 4; n++) {
       const text = await scrape(bridge);
       expect(sumSamples(text, "gnb_http_requests_total", { route: "/beta/me/notifications", status: "201" })).toBe(60);
@@ -98,7 +110,14 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
     const before = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 20, concurrency: 4, tag: "before-crash" });
     expect(acceptedIds(before)).toHaveLength(20);
     const counted = async () => sumSamples(await scrape(bridge), "gnb_http_requests_total", { route: "/beta/me/notifications", status: "201" });
-    expect(await counted()).toBe(20);
+    // Until both processes have answered a scrape's collection once, the primary has nothing of the
+    // one that did not (a loaded process can miss the 1 s wait): the victim's share must be seen
+    // before it dies, or there would be nothing of it to keep counting.
+    await until("a scrape counting both processes' 20 requests", async () => {
+      const n = await counted();
+      expect(n).toBeLessThanOrEqual(20);
+      return n === 20 ? true : undefined;
+    }, 15_000);
 
     const during = await loadActingOnce(bridge, { tag: "during-crash", total: 200, afterAccepted: 30, act: () => process.kill(victim, "SIGKILL") });
     await waitFor("a replacement API process", () => apiPids(bridge).length === 3);

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, onTestFailed } from "vitest";
 import { baseBridgeEnv, spawnBridge, type BridgeProcess } from "./bridge-process.js";
 import { expectedDevices, startDeviceHub, tallyDeliveries, type DeviceHub } from "./device-hub.js";
 import { acceptedIds, acceptedTargets, runLoad } from "./legacy-load.js";
@@ -17,11 +17,23 @@ let hub: DeviceHub | undefined;
 let database: TestDatabase | undefined;
 const bridges: BridgeProcess[] = [];
 afterEach(async () => {
-  await Promise.all(bridges.splice(0).map((b) => b.kill()));
-  await hub?.close();
-  await database?.drop();
+  // In this order (the bridges' connections gone before the database is dropped), and each step even
+  // if one before it failed, so no database is left behind.
+  const steps: Array<() => Promise<unknown> | undefined> = [() => Promise.all(bridges.splice(0).map((b) => b.kill())), () => hub?.close(), () => database?.drop()];
+  const outcomes = [];
+  for (const step of steps) outcomes.push(await Promise.resolve().then(step).then(() => undefined, (e: unknown) => e));
   hub = database = undefined;
+  const failure = outcomes.find((e) => e !== undefined);
+  if (failure) throw failure;
 });
+
+/** On a failure, what the bridges logged at warn and above (a store or hub error names its cause there, not in a 503). */
+function printBridgeProblems(named: Array<[string, BridgeProcess]>): void {
+  for (const [name, b] of named) {
+    const problems = b.lines().filter((l) => l.level === "warn" || l.level === "error" || l.level === "fatal" || "text" in l);
+    console.log(`[slow-hub] bridge ${name} logged ${problems.length} warnings and errors${problems.length ? ":\n" : ""}${problems.slice(-40).map((l) => JSON.stringify(l).slice(0, 600)).join("\n")}`);
+  }
+}
 
 describe.skipIf(!pgReachable)("issue 17: two bridges on PostgreSQL, a hub answering in 5 s for 60 s", () => {
   it("sends nothing twice: every lease covers the batch claimed under it", { timeout: 150_000 }, async () => {
@@ -32,6 +44,7 @@ describe.skipIf(!pgReachable)("issue 17: two bridges on PostgreSQL, a hub answer
     const env = { ...baseBridgeEnv(hub.connectionString, database.url), NH_TIMEOUT_MS: "8000", OUTBOX_LEASE_MS: "17000", OUTBOX_BATCH_SIZE: "32", OUTBOX_CONCURRENCY: "16" };
     const [a, b] = await Promise.all([spawnBridge(env), spawnBridge(env)]);
     bridges.push(a, b);
+    onTestFailed(() => printBridgeProblems([["A", a], ["B", b]]));
     await hub.setFaults({ latencyMs: 5000 });
     const slowSince = Date.now();
 

@@ -21,7 +21,8 @@ export interface OutboxThread {
   applyRouting(table: RoutingTable): Promise<void>;
 }
 
-const RESTART_DELAY_MS = 1000;
+/** How long after a thread dies it is started again. */
+export const RESTART_DELAY_MS = 1000;
 
 /**
  * The thread's heap ceiling. Below V8's default (a quarter of the machine's memory, up to 4 GB)
@@ -32,7 +33,8 @@ const RESTART_DELAY_MS = 1000;
 export function outboxThreadLimits(c: Pick<Config, "OUTBOX_THREAD_MAX_OLD_GENERATION_MB">): ResourceLimits | undefined {
   return c.OUTBOX_THREAD_MAX_OLD_GENERATION_MB ? { maxOldGenerationSizeMb: c.OUTBOX_THREAD_MAX_OLD_GENERATION_MB } : undefined;
 }
-const START_TIMEOUT_MS = 30_000;
+/** How long a (re)started thread has to open its store and start polling before the start counts as failed. */
+export const START_TIMEOUT_MS = 30_000;
 
 /**
  * Runs the outbox worker on a worker thread. Resolves once the thread has opened its store and
