@@ -181,16 +181,21 @@ describe("API_PROCESSES=2: a cluster of API processes in front of one outbox", (
     const bridge = await spawnBridge({ ...baseBridgeEnv(deadHub, makeSqliteUrl()), API_PROCESSES: "2" });
     bridges.push(bridge);
     await waitFor("both API processes' start lines", () => apiPids(bridge).length === 2);
-    const answeredBy = new Set<unknown>();
-    for (let probe = 0; probe < 6; probe++) {
+    // Every probe must get the primary's answer; probing goes on until each API process has answered
+    // at least one (by their request log lines, which reach us through stdout a little later): which
+    // process takes a new connection is the cluster's round robin, and a process can start taking
+    // them a moment after its start line.
+    const answeredBy = () => new Set(bridge.lines().filter((l) => l.msg === "request" && l.route === "/readyz").map((l) => l.apiProcess));
+    for (let probe = 0; probe < 6 || (answeredBy().size < 2 && probe < 60); probe++) {
       const res = await fetch(`${bridge.url}/readyz`, { headers: { connection: "close" } });
       const body = (await res.json()) as { status: string; checks: Record<string, string> };
       expect(res.status).toBe(503);
       expect(body.checks.store).toBe("ok");
       expect(body.checks["notification-hubs"]).toMatch(/ECONNREFUSED|connect|unreachable|network/i);
+      if (probe >= 6) await delay(100);
     }
-    for (const l of bridge.lines()) if (l.msg === "request" && l.route === "/readyz") answeredBy.add(l.apiProcess);
-    expect([...answeredBy].sort()).toEqual([1, 2]);
+    await waitFor("/readyz request lines from both API processes", () => answeredBy().size === 2, 5_000);
+    expect([...answeredBy()].sort()).toEqual([1, 2]);
     // Accepting does not wait for NH: the outbox keeps what it accepted.
     const results = await runLoad({ urlFor: () => bridge.url, unsIdFor: () => "cluster-user", total: 4, concurrency: 2, tag: "nh-down" });
     expect(acceptedIds(results)).toHaveLength(4);
