@@ -48,7 +48,8 @@ export interface AcceptPlan {
   insert: PlannedRow[];
 }
 
-const slot = (unsId: string, key: string): string => `${unsId}\u0000${key}`;
+/** The key of a (uns_id, app_notification_id) or (uns_id, idempotency_key) slot. */
+export const slot = (unsId: string, key: string): string => `${unsId}\u0000${key}`;
 /** The rows planned so far in a batch, by (uns_id, app_notification_id) and (uns_id, idempotency_key). */
 type PlannedSlots = { live: Map<string, PlannedRow>; byKey: Map<string, PlannedRow> };
 

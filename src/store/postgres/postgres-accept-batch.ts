@@ -1,5 +1,5 @@
 import pg from "pg";
-import { answerOf, planAccepts, plannedDeliveryValues, type AcceptRequest, type PlannedRow, type StoredMatches } from "../accept-plan.js";
+import { answerOf, planAccepts, plannedDeliveryValues, slot, type AcceptRequest, type PlannedRow, type StoredMatches } from "../accept-plan.js";
 import { existingFromRow, IDEMPOTENCY_WINDOW_MS, type ExistingNotification } from "../accept-rules.js";
 import { DELIVERY_COLUMNS, NOTIFICATION_COLUMNS, notificationValues, toNotificationRecord } from "../records.js";
 import type { AcceptInput, AcceptOutcome } from "../store.js";
@@ -11,7 +11,6 @@ type Row = Record<string, unknown>;
 /** One accept's result inside a batch: its outcome, or the error that refused it alone. */
 export type BatchResult = { ok: true; outcome: AcceptOutcome } | { ok: false; error: unknown };
 
-const slot = (unsId: string, key: string): string => `${unsId}\u0000${key}`;
 
 /**
  * The accepts of a batch in one transaction, planned by planAccepts (the same rules and outcomes

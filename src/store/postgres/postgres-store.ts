@@ -7,6 +7,7 @@ import type {
 } from "../store.js";
 import { stateCondition } from "../store.js";
 import { CLAIM_SETTINGS, claimQuery } from "./postgres-claim.js";
+import { lastResult } from "./postgres-transaction.js";
 import { PostgresAcceptBatcher } from "./postgres-accept-batcher.js";
 import { PostgresOutcomeWriter } from "./postgres-outcomes.js";
 import { migratePostgres } from "./postgres-migrate.js";
@@ -34,8 +35,6 @@ export interface PostgresStoreOptions {
    */
   synchronousCommit?: boolean;
 }
-
-const lastResult = (r: pg.QueryResult | pg.QueryResult[]): pg.QueryResult => (Array.isArray(r) ? r[r.length - 1] : r);
 
 /** PostgreSQL backend over a pg.Pool; claims with FOR UPDATE SKIP LOCKED so many workers share the outbox. */
 export class PostgresStore implements Store {

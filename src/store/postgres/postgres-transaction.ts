@@ -22,22 +22,18 @@ export async function withClient<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Pro
   }
 }
 
+/** The result of a query's last statement (a simple query of several statements answers one result each). */
+export const lastResult = (r: pg.QueryResult | pg.QueryResult[]): pg.QueryResult => (Array.isArray(r) ? r[r.length - 1] : r);
+
 /**
  * Runs `fn` inside BEGIN/COMMIT on one pooled client; rolls back on any error. `begin` may add
  * parameter-free statements to the BEGIN round trip (e.g. taking an advisory lock, a look-up);
- * `fn` gets the rows of its last statement.
+ * `fn` gets the rows of its last statement. A transaction with no writes left for its COMMIT's round trip.
  */
-export async function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient, began: Array<Record<string, unknown>>) => Promise<T>, begin = "BEGIN"): Promise<T> {
-  return withClient(pool, async (client) => {
-    try {
-      const began = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
-      const result = await fn(client, (Array.isArray(began) ? began[began.length - 1] : began).rows);
-      await client.query("COMMIT");
-      return result;
-    } catch (e) {
-      await client.query("ROLLBACK").catch(() => undefined);
-      throw e;
-    }
+export function withTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient, began: Array<Record<string, unknown>>) => Promise<T>, begin = "BEGIN"): Promise<T> {
+  return withTransactionEndingInWrites(pool, begin, async (c, began) => {
+    const result = await fn(c, began);
+    return { statements: [], finish: () => result };
   });
 }
 
@@ -60,11 +56,10 @@ export interface FinalWrites<T> {
 export async function withTransactionEndingInWrites<T>(pool: pg.Pool, begin: string, plan: (c: pg.PoolClient, began: Array<Record<string, unknown>>) => Promise<FinalWrites<T>>): Promise<T> {
   const { writes, results } = await withClient(pool, async (client) => {
     try {
-      const began = (await client.query(begin)) as pg.QueryResult | pg.QueryResult[];
-      const writes = await plan(client, (Array.isArray(began) ? began[began.length - 1] : began).rows);
+      const writes = await plan(client, lastResult((await client.query(begin)) as pg.QueryResult | pg.QueryResult[]).rows);
       const results = await Promise.all(inOneWrite(client, () => [...writes.statements, "COMMIT"].map((q) => client.query(q as pg.QueryConfig))));
       const commit = results[results.length - 1];
-      if (commit.command !== "COMMIT") throw new Error(`PostgreSQL answered the accept's COMMIT with ${commit.command}`);
+      if (commit.command !== "COMMIT") throw new Error(`PostgreSQL answered the transaction's COMMIT with ${commit.command}`);
       return { writes, results: results.slice(0, -1) };
     } catch (e) {
       await client.query("ROLLBACK").catch(() => undefined);
